@@ -1,0 +1,210 @@
+//! book.toml: the book's title, languages and output settings, checked once at load so the
+//! rest of the pipeline can trust them.
+
+use crate::diag::{Diagnostic, line_col, suggest};
+use crate::fsio::SourceFile;
+use crate::model::Bi;
+use serde::{Deserialize, Serialize};
+
+/// The checked configuration.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub book: BookConfig,
+    #[serde(default)]
+    pub language: LanguagesConfig,
+    #[serde(default)]
+    pub output: OutputConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookConfig {
+    pub title: Bi<String>,
+    #[serde(default)]
+    pub description: Option<Bi<String>>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The language of `/` redirects, `x-default` and the cover's first link.
+    #[serde(default = "default_language")]
+    pub default_language: String,
+}
+
+fn default_language() -> String {
+    "zh".into()
+}
+
+/// Display names of the two languages, shown in the language switch.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguagesConfig {
+    #[serde(default = "zh_name")]
+    pub zh: LanguageConfig,
+    #[serde(default = "en_name")]
+    pub en: LanguageConfig,
+}
+
+impl Default for LanguagesConfig {
+    fn default() -> Self {
+        LanguagesConfig {
+            zh: zh_name(),
+            en: en_name(),
+        }
+    }
+}
+
+fn zh_name() -> LanguageConfig {
+    LanguageConfig { name: "中文".into() }
+}
+fn en_name() -> LanguageConfig {
+    LanguageConfig {
+        name: "English".into(),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    #[serde(default)]
+    pub html: HtmlConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HtmlConfig {
+    /// Folder name under `themes/`; templates missing there fall back to the default theme.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Absolute base URL for sitemap.xml and feeds, e.g. `https://example.org/plan/`.
+    #[serde(default)]
+    pub site_url: Option<String>,
+    /// Where "edit this page" links go; `{path}` is replaced by the source file's path.
+    #[serde(default)]
+    pub edit_url_template: Option<String>,
+    /// Raw HTML in Markdown: `sanitize` (default: kept, cleaned with ammonia),
+    /// `escape` (shown as text) or `trust` (kept as written, for trusted sites only).
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+impl Default for HtmlConfig {
+    fn default() -> Self {
+        HtmlConfig {
+            theme: default_theme(),
+            site_url: None,
+            edit_url_template: None,
+            raw_html: RawHtml::default(),
+        }
+    }
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    #[default]
+    Sanitize,
+    Escape,
+    Trust,
+}
+
+/// Parses and validates book.toml.
+pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
+    let config: Config = toml::from_str(&file.text).map_err(|e| toml_error(file, &e))?;
+    if !["zh", "en"].contains(&config.book.default_language.as_str()) {
+        let pos = file.text.find("default-language").unwrap_or(0);
+        let (line, col) = line_col(&file.text, pos);
+        return Err(Diagnostic::error(
+            &file.display,
+            "config",
+            format!(
+                "default-language `{}` is not one of the book's languages",
+                config.book.default_language
+            ),
+        )
+        .at(line, col)
+        .hint("use \"zh\" or \"en\""));
+    }
+    if let Some(url) = &config.output.html.site_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        let pos = file.text.find("site-url").unwrap_or(0);
+        let (line, col) = line_col(&file.text, pos);
+        return Err(Diagnostic::error(
+            &file.display,
+            "config",
+            format!("site-url `{url}` is not an absolute http(s) URL"),
+        )
+        .at(line, col)
+        .hint("write it like \"https://example.org/plan/\""));
+    }
+    Ok(config)
+}
+
+fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e
+        .span()
+        .map(|s| line_col(&file.text, s.start))
+        .unwrap_or((1, 1));
+    let msg = e.message().trim().to_string();
+    let mut d = Diagnostic::error(&file.display, "config", msg.clone()).at(line, col);
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split("expected ")
+            .nth(1)
+            .map(|x| x.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        d = d.hint(match suggest(field, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("valid keys here are: {}", expected.join(", ")),
+        });
+    } else if msg.starts_with("missing field") {
+        d = d.hint("add the key; see the guide's list of book.toml keys");
+    } else if msg.starts_with("invalid type") {
+        d = d.hint("check the value's type (text in quotes, lists in [ ])");
+    } else {
+        d = d.hint("check the TOML syntax around this place");
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(t: &str) -> SourceFile {
+        SourceFile {
+            display: PathBuf::from("book.toml"),
+            text: t.into(),
+        }
+    }
+
+    const OK: &str = "[book]\ntitle = { zh = \"规划\", en = \"Plan\" }\n";
+
+    #[test]
+    fn minimal_config_parses_with_defaults() {
+        let c = parse(&file(OK)).unwrap();
+        assert_eq!(c.book.default_language, "zh");
+        assert_eq!(c.output.html.theme, "default");
+        assert_eq!(c.output.html.raw_html, RawHtml::Sanitize);
+    }
+
+    #[test]
+    fn unknown_key_names_it_and_suggests() {
+        let e = parse(&file(&format!("{OK}[output.html]\nthem = \"x\"\n"))).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("unknown field `them`"), "{}", e.message);
+        assert_eq!(e.hint.as_deref(), Some("did you mean `theme`?"));
+    }
+}

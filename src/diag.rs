@@ -1,0 +1,222 @@
+//! Diagnostics: every content problem is collected with its place and a hint, so a build can
+//! report all of them at once instead of stopping at the first.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a finding is: errors stop the build, warnings are printed and (in `check`) fail it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding: `path:line:col: error[kind]: message`, plus an optional hint on how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub severity: Severity,
+    pub kind: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, kind: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: 1,
+            col: 1,
+            severity: Severity::Error,
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, kind: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, kind, message)
+        }
+    }
+
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.line = line.max(1);
+        self.col = col.max(1);
+        self
+    }
+
+    /// Places the finding at the first occurrence of `needle` in `text` at or after byte `from`.
+    pub fn at_text(self, text: &str, from: usize, needle: &str) -> Self {
+        let (line, col) = locate(text, from, needle);
+        self.at(line, col)
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&Path, usize, usize, &str) {
+        (&self.path, self.line, self.col, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            sev,
+            self.kind,
+            self.message
+        )?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  = hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of the first `needle` at or after byte `from`;
+/// the start of the text's line at `from` when the needle is absent.
+pub fn locate(text: &str, from: usize, needle: &str) -> (usize, usize) {
+    let from = floor_char_boundary(text, from.min(text.len()));
+    let pos = if needle.is_empty() {
+        from
+    } else {
+        text[from..]
+            .find(needle)
+            .map(|p| p + from)
+            .or_else(|| text.find(needle))
+            .unwrap_or(from)
+    };
+    line_col(text, pos)
+}
+
+/// 1-based line and column (in characters) of byte offset `pos`.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let pos = floor_char_boundary(text, pos.min(text.len()));
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
+    (line, text[line_start..pos].chars().count() + 1)
+}
+
+fn floor_char_boundary(text: &str, mut pos: usize) -> usize {
+    while pos > 0 && !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+/// A sorted, de-duplicated list of findings.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The findings, sorted by place, duplicates removed.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut v = self.items.clone();
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.kind.cmp(b.kind)));
+        v.dedup();
+        v
+    }
+
+    pub fn errors(&self) -> usize {
+        self.sorted().iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.sorted().iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// Turns every warning into an error (used by `check`, which fails on any finding).
+    pub fn all_as_errors(mut self) -> Self {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in self.sorted() {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        assert_eq!(line_col("ab\n哈尔滨x", 10), (2, 4));
+        assert_eq!(line_col("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn locate_finds_needle_after_offset() {
+        let t = "id: a\nsectors: [x]\nid: b\nsectors: [x]\n";
+        assert_eq!(locate(t, 20, "x"), (4, 11));
+    }
+
+    #[test]
+    fn suggest_picks_nearest() {
+        assert_eq!(suggest("titel", ["title", "authors"]), Some("title"));
+        assert_eq!(suggest("zzz", ["title", "authors"]), None);
+    }
+
+    #[test]
+    fn display_has_place_kind_and_hint() {
+        let d = Diagnostic::error("a/b.yaml", "yaml", "bad").at(3, 4).hint("fix it");
+        assert_eq!(d.to_string(), "a/b.yaml:3:4: error[yaml]: bad\n  = hint: fix it");
+    }
+}

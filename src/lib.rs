@@ -1,0 +1,125 @@
+//! planbook turns a bilingual plan (book.toml, YAML records, Markdown in Chinese and English, a
+//! theme and interface strings) into a cross-linked static website. The pipeline, in order:
+//!
+//! `config` → `load` (discover + parse) → `i18n` → `theme` → `resolve` (with `markdown`) →
+//! `audit` → `render` + `data` → `write`.
+
+pub mod audit;
+pub mod chart;
+pub mod config;
+pub mod data;
+pub mod diag;
+pub mod escape;
+pub mod fsio;
+pub mod highlight;
+pub mod history;
+pub mod i18n;
+pub mod linker;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod numbers;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+pub mod write;
+pub mod yaml;
+
+use diag::{Diagnostic, Diagnostics};
+use std::path::{Path, PathBuf};
+
+/// Everything a build needs, loaded and checked.
+pub struct Loaded {
+    pub site: resolve::Site,
+    pub theme: theme::Theme,
+    pub strings: model::Bi<i18n::Strings>,
+}
+
+/// Loads and resolves the book at `root`; every problem found is in the diagnostics.
+pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config = match fsio::read_source(root, Path::new("book.toml")).and_then(|f| config::parse(&f)) {
+        Ok(c) => Some(c),
+        Err(d) => {
+            diags.push(if d.message.starts_with("cannot read file") {
+                Diagnostic::error("book.toml", "config", format!("no book.toml in {}", root.display())).hint("run planbook in the book's folder, pass --root DIR, or create a book with `planbook init DIR`")
+            } else {
+                d
+            });
+            None
+        }
+    };
+    let raw = load::content(root, &mut diags);
+    let strings = i18n::load(root, &mut diags);
+    let theme = config.as_ref().and_then(|c| theme::load(root, &c.output.html.theme, &mut diags));
+    let site = config.and_then(|c| resolve::site(c, raw, &mut diags));
+    match (site, theme, strings) {
+        (Some(site), Some(theme), Some(strings)) if !diags.has_errors() => (Some(Loaded { site, theme, strings }), diags),
+        _ => (None, diags),
+    }
+}
+
+/// What a successful build did.
+pub struct BuildReport {
+    pub files: usize,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+}
+
+/// Renders the loaded book to in-memory files (pages, assets, data, sitemap).
+pub fn render_all(root: &Path, loaded: &Loaded) -> Result<Vec<render::OutFile>, Diagnostics> {
+    let history = history::History::load(root);
+    let mut files = render::site(&loaded.site, &loaded.theme, &loaded.strings, &history)?;
+    files.extend(data::files(&loaded.site));
+    files.push(data::robots(&loaded.site));
+    let sitemap = data::sitemap(&loaded.site, &files);
+    files.push(sitemap);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Builds the book at `root` into `out`. On any error the previous output is left untouched.
+pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
+    let (loaded, mut diags) = load(root);
+    let Some(loaded) = loaded else { return Err(diags) };
+    for d in audit::run(&loaded.site) {
+        diags.push(d);
+    }
+    let files = render_all(root, &loaded).map_err(|d| {
+        let mut all = diags.clone();
+        all.extend(d);
+        all
+    })?;
+    if let Err(d) = write::atomically(out, &files) {
+        diags.push(d);
+        return Err(diags);
+    }
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    Ok(BuildReport { files: files.len(), pages, warnings: diags })
+}
+
+/// Every validation and audit, nothing written. Findings are errors.
+pub fn check(root: &Path) -> Diagnostics {
+    let (loaded, mut diags) = load(root);
+    if let Some(loaded) = loaded {
+        for d in audit::run(&loaded.site) {
+            diags.push(d);
+        }
+        match render_all(root, &loaded) {
+            Ok(files) => {
+                for d in links::check(&files) {
+                    diags.push(d);
+                }
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    diags.all_as_errors()
+}
+
+/// The default output folder of a book.
+pub fn default_out(root: &Path) -> PathBuf {
+    root.join("public")
+}
+
+pub mod links;

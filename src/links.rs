@@ -1,0 +1,93 @@
+//! Internal link checking over the rendered site: every relative link and anchor must resolve
+//! to a file and an id that the build produced.
+
+use crate::diag::Diagnostic;
+use crate::render::OutFile;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Broken internal links and anchors, one finding per distinct broken target per page.
+pub fn check(files: &[OutFile]) -> Vec<Diagnostic> {
+    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let html: Vec<(&str, String)> = files.iter().filter(|f| f.path.ends_with(".html")).map(|f| (f.path.as_str(), String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+    for (path, text) in &html {
+        ids.insert(path, attr_values(text, "id").into_iter().collect());
+    }
+    let all: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut out = Vec::new();
+    for (path, text) in &html {
+        let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let mut seen = BTreeSet::new();
+        for href in attr_values(text, "href").into_iter().chain(attr_values(text, "src")) {
+            if href.contains("://") || href.starts_with("mailto:") || href.starts_with('/') || href.starts_with('?') || href.is_empty() || !seen.insert(href.clone()) {
+                continue;
+            }
+            let href_dec = href.replace("&amp;", "&");
+            let (file, frag) = href_dec.split_once('#').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((href_dec.clone(), None));
+            let target = if file.is_empty() { path.to_string() } else { normalize(dir, &file) };
+            let target = if target.ends_with('/') || target.is_empty() { format!("{target}index.html") } else { target };
+            if !all.contains(target.as_str()) {
+                out.push(Diagnostic::error(format!("public/{path}"), "link", format!("broken link `{href}`: {target} is not part of the site")).hint("correct the link, or add the page it points to"));
+                continue;
+            }
+            if let Some(f) = frag.filter(|f| !f.is_empty()) {
+                if ids.get(target.as_str()).is_some_and(|set| !set.contains(&f)) {
+                    out.push(Diagnostic::error(format!("public/{path}"), "anchor", format!("broken anchor `{href}`: {target} has no id `{f}`")).hint("link to a heading or passage id that exists in both languages"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn normalize(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = parts.join("/");
+    if rel.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+/// Values of `name="..."` attributes in `html`.
+fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let pat = format!(" {name}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&pat) {
+        rest = &rest[i + pat.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(path: &str, html: &str) -> OutFile {
+        OutFile { path: path.into(), bytes: html.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn finds_broken_links_and_anchors() {
+        let files = vec![
+            f("zh/a/index.html", "<p id=\"x\"><a href=\"../b/index.html#y\">b</a> <a href=\"../c/index.html\">c</a> <a href=\"#x\">x</a></p>"),
+            f("zh/b/index.html", "<p id=\"z\"></p>"),
+        ];
+        let d = check(&files);
+        let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, ["broken anchor `../b/index.html#y`: zh/b/index.html has no id `y`", "broken link `../c/index.html`: zh/c/index.html is not part of the site"]);
+    }
+}

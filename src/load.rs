@@ -1,0 +1,161 @@
+//! Discovery and parsing: walks `content/` in sorted order and parses every YAML record and
+//! Markdown body it finds, collecting every problem instead of stopping at the first.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::fsio::{SourceFile, read_source, relative};
+use crate::model::*;
+use crate::yaml;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// A parsed file together with its source, kept for locating later findings.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub file: SourceFile,
+    pub value: T,
+}
+
+/// One chapter page as found on disk.
+#[derive(Debug, Clone)]
+pub struct RawChapter {
+    pub dir: PathBuf,
+    pub meta: Parsed<ChapterMeta>,
+    pub body: Bi<SourceFile>,
+}
+
+/// Everything under `content/`, parsed but not yet cross-checked.
+#[derive(Debug, Clone, Default)]
+pub struct RawContent {
+    pub plan: Option<Parsed<PlanMeta>>,
+    pub chapters: Vec<RawChapter>,
+    pub sidebars: Vec<Parsed<SidebarFile>>,
+    pub sectors: Option<Parsed<SectorsFile>>,
+    pub enterprises: Option<Parsed<EnterprisesFile>>,
+    pub targets: Option<Parsed<TargetsFile>>,
+    pub glossary: Option<Parsed<GlossaryFile>>,
+}
+
+const RECORD_FILES: [&str; 5] = [
+    "plan.yaml",
+    "sectors.yaml",
+    "enterprises.yaml",
+    "targets.yaml",
+    "glossary.yaml",
+];
+
+/// Reads and parses the book's content folder.
+pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
+    let mut raw = RawContent::default();
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("content", "discover", "the book has no content/ folder")
+                .hint("create content/ with plan.yaml and chapters/ (see `planbook init`)"),
+        );
+        return raw;
+    }
+    let mut chapter_dirs = Vec::new();
+    let mut sidebar_files = Vec::new();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                let (msg, hint) = if e.loop_ancestor().is_some() {
+                    (
+                        "symbolic link loop under content/".to_string(),
+                        "remove the link that points back to one of its parent folders",
+                    )
+                } else {
+                    (format!("cannot read: {e}"), "check the file's permissions")
+                };
+                diags.push(Diagnostic::error(path, "discover", msg).hint(hint));
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        let Ok(inner) = entry.path().strip_prefix(&content_dir) else {
+            continue;
+        };
+        let parts: Vec<&str> = inner.iter().filter_map(|s| s.to_str()).collect();
+        match parts.as_slice() {
+            ["chapters", dir] if entry.file_type().is_dir() => chapter_dirs.push((*dir).to_string()),
+            ["sidebars", name] if name.ends_with(".yaml") => sidebar_files.push(rel),
+            [name] if RECORD_FILES.contains(name) => match *name {
+                "plan.yaml" => raw.plan = parse(root, &rel, diags),
+                "sectors.yaml" => raw.sectors = parse(root, &rel, diags),
+                "enterprises.yaml" => raw.enterprises = parse(root, &rel, diags),
+                "targets.yaml" => raw.targets = parse(root, &rel, diags),
+                _ => raw.glossary = parse(root, &rel, diags),
+            },
+            _ => {}
+        }
+    }
+    for dir in chapter_dirs {
+        let rel_dir = PathBuf::from("content/chapters").join(&dir);
+        let meta = parse::<ChapterMeta>(root, &rel_dir.join("chapter.yaml"), diags);
+        let zh = read_md(root, &rel_dir.join("zh.md"), diags);
+        let en = read_md(root, &rel_dir.join("en.md"), diags);
+        if let (Some(meta), Some(zh), Some(en)) = (meta, zh, en) {
+            raw.chapters.push(RawChapter {
+                dir: rel_dir,
+                meta,
+                body: Bi { zh, en },
+            });
+        }
+    }
+    for rel in sidebar_files {
+        if let Some(p) = parse::<SidebarFile>(root, &rel, diags) {
+            raw.sidebars.push(p);
+        }
+    }
+    raw.sidebars.sort_by_key(|s| s.value.number);
+    if raw.plan.is_none() {
+        diags.push(
+            Diagnostic::error("content/plan.yaml", "discover", "content/plan.yaml is missing")
+                .hint("add plan.yaml with the plan's title, issuer, period and translation notice"),
+        );
+    }
+    raw
+}
+
+fn read_md(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    if !root.join(rel).exists() {
+        let lang = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
+        diags.push(
+            Diagnostic::error(rel, "translation", format!("missing translation: {} has no {lang}.md", rel.parent().unwrap_or(rel).display()))
+                .hint(format!("add {} with the {lang} text of this chapter", rel.display())),
+        );
+        return None;
+    }
+    match read_source(root, rel) {
+        Ok(f) => Some(f),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
+    let file = match read_source(root, rel) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    match yaml::parse::<T>(&file) {
+        Ok(value) => Some(Parsed { file, value }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}

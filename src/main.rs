@@ -1,0 +1,84 @@
+//! The `planbook` command: parses arguments, calls the library, prints findings, sets the exit
+//! code. Nothing else lives here.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "planbook", version, about = "Builds a bilingual Chinese/English plan website from YAML and Markdown")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --out).
+    Build {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run every validation and audit without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out } => {
+            let out = out.unwrap_or_else(|| planbook::default_out(&root));
+            let started = std::time::Instant::now();
+            match planbook::build(&root, &out) {
+                Ok(report) => {
+                    eprint!("{}", report.warnings);
+                    eprintln!(
+                        "built {} pages ({} files) into {} in {} ms{}",
+                        report.pages,
+                        report.files,
+                        out.display(),
+                        started.elapsed().as_millis(),
+                        if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.warnings()) }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprint!("{diags}");
+                    eprintln!("build failed: {} errors; {} was left untouched", diags.errors(), out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check { root, format } => {
+            let diags = planbook::check(&root);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&diags.sorted()).unwrap_or_default()),
+                Format::Text => {
+                    print!("{diags}");
+                    if diags.is_empty() {
+                        println!("check passed: no findings");
+                    } else {
+                        println!("check failed: {} findings", diags.len());
+                    }
+                }
+            }
+            if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! Markdown to HTML for the plan's text: pulldown-cmark options set in one place, heading ids
+//! required and shared by both languages, a stable anchor on every passage, enterprise names
+//! linked, 专栏 boxes placed, fenced code highlighted, raw HTML handled by the book's policy.
+
+use crate::config::RawHtml;
+use crate::diag::{Diagnostic, line_col};
+use crate::escape;
+use crate::fsio::SourceFile;
+use crate::linker::{Linker, Segment};
+use crate::model::{Lang, is_slug};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// Stands for the relative path from a page to the site root; each page replaces it.
+pub const ROOT: &str = "\u{E000}";
+
+/// What a heading or passage is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase", tag = "type")]
+pub enum UnitKind {
+    Heading { level: u8 },
+    Paragraph,
+    Item,
+    Sidebar { number: u32 },
+}
+
+/// A heading, passage or 专栏 box of a page, in order: the grain of side-by-side reading,
+/// search, mentions and the translation audit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unit {
+    pub kind: UnitKind,
+    pub anchor: String,
+    /// Plain text (no markup), for excerpts, search and the audit.
+    pub text: String,
+    /// The unit's inner HTML (a heading's or passage's content).
+    pub html: String,
+    /// The heading the unit sits under (its own id for a heading).
+    pub heading: Option<String>,
+    pub line: usize,
+}
+
+/// An enterprise named in a passage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub enterprise: usize,
+    pub anchor: String,
+}
+
+/// A rendered Markdown body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub html: String,
+    pub units: Vec<Unit>,
+    pub mentions: Vec<Mention>,
+    pub footnotes: Vec<String>,
+}
+
+/// What the renderer needs to know besides the text.
+pub struct Context<'a> {
+    pub lang: Lang,
+    pub page_id: &'a str,
+    pub linker: &'a Linker,
+    pub enterprise_ids: &'a [String],
+    pub raw_html: RawHtml,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+#[derive(Default)]
+struct State {
+    heading: Option<String>,
+    counter: usize,
+    in_heading: bool,
+    passage: Option<usize>,
+    item_depth: usize,
+    in_link: usize,
+    in_footnote: usize,
+    code: Option<(String, String, usize)>,
+    html_block: Option<String>,
+    unit_start: usize,
+    footnote_refs: Vec<String>,
+}
+
+/// Renders one Markdown body; problems are returned alongside whatever could be rendered.
+pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
+    let text = file.text.as_str();
+    let mut diags = Vec::new();
+    let mut body = Body::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut st = State::default();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    let mut unit_ranges: Vec<(usize, usize)> = Vec::new();
+    let err = |pos: usize, kind: &'static str, msg: String, hint: &str| {
+        let (l, c) = line_col(text, pos);
+        Diagnostic::error(&file.display, kind, msg).at(l, c).hint(hint.to_string())
+    };
+
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let line = line_col(text, range.start).0;
+        if let Some((_, buf, _)) = st.code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    buf.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (info, code, start) = st.code.take().unwrap_or_default();
+                    if info == "sidebar" {
+                        match code.trim().parse::<u32>() {
+                            Ok(n) => {
+                                events.push(Event::Html(CowStr::from(sidebar_marker(n))));
+                                body.units.push(Unit {
+                                    kind: UnitKind::Sidebar { number: n },
+                                    anchor: format!("sidebar-{n}"),
+                                    text: String::new(),
+                                    html: String::new(),
+                                    heading: st.heading.clone(),
+                                    line: line_col(text, start).0,
+                                });
+                                unit_ranges.push((events.len(), events.len()));
+                            }
+                            Err(_) => diags.push(err(
+                                start,
+                                "markdown",
+                                format!("sidebar block must hold a box number, found `{}`", code.trim()),
+                                "write the 专栏 number alone, e.g. ```sidebar / 1 / ```",
+                            )),
+                        }
+                    } else {
+                        events.push(Event::Html(CowStr::from(crate::highlight::highlight(&code, &info))));
+                    }
+                    continue;
+                }
+                _ => continue,
+            }
+        }
+        if let Some(buf) = st.html_block.as_mut() {
+            match event {
+                Event::Html(h) => {
+                    buf.push_str(&h);
+                    continue;
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    let raw = st.html_block.take().unwrap_or_default();
+                    events.push(raw_html(&raw, cx.raw_html));
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(i) => i.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                st.code = Some((info, String::new(), range.start));
+            }
+            Event::Start(Tag::HtmlBlock) => st.html_block = Some(String::new()),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let lvl = heading_level(level);
+                let id = match id {
+                    Some(id) if is_slug(&id) => {
+                        if !seen_ids.insert(id.to_string()) {
+                            diags.push(err(range.start, "anchor", format!("heading id `{id}` is used twice on this page"), "give each heading its own id"));
+                        }
+                        id.to_string()
+                    }
+                    Some(id) => {
+                        diags.push(err(range.start, "anchor", format!("heading id `{id}` is not a slug"), "use lowercase ASCII letters, digits and single hyphens, e.g. {#power-equipment}"));
+                        format!("h-{}", body.units.len())
+                    }
+                    None => {
+                        diags.push(err(range.start, "anchor", "heading has no id".into(), "add an id shared by both languages at the end of the heading, e.g. `## 汽车制造 {#automotive}`"));
+                        format!("h-{}", body.units.len())
+                    }
+                };
+                st.heading = Some(id.clone());
+                st.counter = 0;
+                st.in_heading = true;
+                events.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{id}\">"))));
+                st.unit_start = events.len();
+                body.units.push(Unit {
+                    kind: UnitKind::Heading { level: lvl },
+                    anchor: id.clone(),
+                    text: String::new(),
+                    html: String::new(),
+                    heading: Some(id),
+                    line,
+                });
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                st.in_heading = false;
+                unit_ranges.push((st.unit_start, events.len()));
+                events.push(Event::Html(CowStr::from(format!("</h{}>", heading_level(level)))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                st.in_footnote += 1;
+                body.footnotes.push(label.to_string());
+                events.push(Event::Start(Tag::FootnoteDefinition(label)));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                st.in_footnote -= 1;
+                events.push(Event::End(TagEnd::FootnoteDefinition));
+            }
+            Event::Start(Tag::Paragraph) if st.passage.is_none() && st.item_depth == 0 && st.in_footnote == 0 => {
+                let anchor = next_anchor(&mut st, cx.page_id);
+                events.push(Event::Html(CowStr::from(format!("<p id=\"{anchor}\">"))));
+                start_passage(&mut st, &mut body, UnitKind::Paragraph, anchor, line, events.len());
+            }
+            Event::End(TagEnd::Paragraph) if st.passage.is_some() && st.item_depth == 0 => {
+                unit_ranges.push((st.unit_start, events.len()));
+                st.passage = None;
+                events.push(Event::Html(CowStr::from("</p>")));
+            }
+            Event::Start(Tag::Item) => {
+                st.item_depth += 1;
+                if st.item_depth == 1 && st.in_footnote == 0 {
+                    let anchor = next_anchor(&mut st, cx.page_id);
+                    events.push(Event::Html(CowStr::from(format!("<li id=\"{anchor}\">"))));
+                    start_passage(&mut st, &mut body, UnitKind::Item, anchor, line, events.len());
+                } else {
+                    events.push(Event::Start(Tag::Item));
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                if st.item_depth == 1 && st.passage.is_some() {
+                    unit_ranges.push((st.unit_start, events.len()));
+                    st.passage = None;
+                    events.push(Event::Html(CowStr::from("</li>")));
+                } else {
+                    events.push(Event::End(TagEnd::Item));
+                }
+                st.item_depth -= 1;
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                st.in_link += 1;
+                let safe = escape::safe_href(&dest_url).to_string();
+                events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(safe), title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                st.in_link = st.in_link.saturating_sub(1);
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let safe = escape::safe_href(&dest_url).to_string();
+                events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(safe), title, id }));
+            }
+            Event::Text(t) => {
+                add_text(&mut st, &mut body, &t);
+                if st.passage.is_some() && st.in_link == 0 && st.in_footnote == 0 {
+                    link_names(&t, cx, &mut body, &st, &mut events);
+                } else {
+                    events.push(Event::Text(t));
+                }
+            }
+            Event::Code(t) => {
+                add_text(&mut st, &mut body, &t);
+                events.push(Event::Code(t));
+            }
+            Event::SoftBreak => {
+                add_text(&mut st, &mut body, if cx.lang == Lang::Zh { "" } else { " " });
+                events.push(Event::SoftBreak);
+            }
+            Event::FootnoteReference(label) => {
+                let n = match st.footnote_refs.iter().position(|l| l == label.as_ref()) {
+                    Some(i) => i + 1,
+                    None => {
+                        st.footnote_refs.push(label.to_string());
+                        st.footnote_refs.len()
+                    }
+                };
+                // Absolute within the site, so the note is reachable wherever the passage is shown.
+                events.push(Event::Html(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"{ROOT}{}/chapters/{}/index.html#{}\">{n}</a></sup>",
+                    cx.lang.code(),
+                    cx.page_id,
+                    escape::html(&label)
+                ))));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => events.push(raw_html(&h, cx.raw_html)),
+            other => events.push(other),
+        }
+    }
+    for (unit, (s, e)) in body.units.iter_mut().zip(unit_ranges) {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events[s..e].iter().cloned());
+        unit.html = html;
+    }
+    pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
+    (body, diags)
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn next_anchor(st: &mut State, page_id: &str) -> String {
+    st.counter += 1;
+    format!("{}-{}", st.heading.as_deref().unwrap_or(page_id), st.counter)
+}
+
+fn start_passage(st: &mut State, body: &mut Body, kind: UnitKind, anchor: String, line: usize, at: usize) {
+    st.passage = Some(body.units.len());
+    st.unit_start = at;
+    body.units.push(Unit {
+        kind,
+        anchor,
+        text: String::new(),
+        html: String::new(),
+        heading: st.heading.clone(),
+        line,
+    });
+}
+
+fn add_text(st: &mut State, body: &mut Body, t: &str) {
+    if st.in_footnote > 0 {
+        return;
+    }
+    if st.in_heading || st.passage.is_some() {
+        if let Some(u) = body.units.last_mut() {
+            u.text.push_str(t);
+        }
+    }
+}
+
+fn link_names<'e>(t: &CowStr<'e>, cx: &Context, body: &mut Body, st: &State, events: &mut Vec<Event<'e>>) {
+    let anchor = st.passage.map(|i| body.units[i].anchor.clone()).unwrap_or_default();
+    for seg in cx.linker.split(t) {
+        match seg {
+            Segment::Plain(p) => events.push(Event::Text(CowStr::from(p.to_string()))),
+            Segment::Name(i, name) => {
+                let id = &cx.enterprise_ids[i];
+                events.push(Event::Html(CowStr::from(format!(
+                    "<a class=\"ent\" href=\"{ROOT}{}/enterprises/{id}/index.html\">",
+                    cx.lang.code()
+                ))));
+                events.push(Event::Text(CowStr::from(name.to_string())));
+                events.push(Event::Html(CowStr::from("</a>")));
+                body.mentions.push(Mention {
+                    enterprise: i,
+                    anchor: anchor.clone(),
+                });
+            }
+        }
+    }
+}
+
+fn raw_html<'e>(h: &str, policy: RawHtml) -> Event<'e> {
+    match policy {
+        RawHtml::Escape => Event::Text(CowStr::from(h.to_string())),
+        RawHtml::Trust => Event::Html(CowStr::from(h.to_string())),
+        RawHtml::Sanitize => Event::Html(CowStr::from(ammonia::clean(h))),
+    }
+}
+
+/// The placeholder a 专栏 box leaves in the body until the page puts the box there.
+pub fn sidebar_marker(n: u32) -> String {
+    format!("<!--planbook:sidebar:{n}-->")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn run(md: &str, names: &[&str]) -> (Body, Vec<Diagnostic>) {
+        let linker = Linker::new(&names.iter().map(|n| vec![n.to_string()]).collect::<Vec<_>>(), false);
+        let ids: Vec<String> = (0..names.len()).map(|i| format!("e{i}")).collect();
+        let file = SourceFile { display: PathBuf::from("c/zh.md"), text: md.into() };
+        let cx = Context { lang: Lang::Zh, page_id: "pg", linker: &linker, enterprise_ids: &ids, raw_html: RawHtml::Sanitize };
+        render(&file, &cx)
+    }
+
+    #[test]
+    fn passages_get_anchors_under_their_heading() {
+        let (b, d) = run("前言。\n\n## 一 {#one}\n\n甲。\n\n- 乙\n- 丙\n", &[]);
+        assert!(d.is_empty());
+        let anchors: Vec<_> = b.units.iter().map(|u| u.anchor.as_str()).collect();
+        assert_eq!(anchors, ["pg-1", "one", "one-1", "one-2", "one-3"]);
+        assert!(b.html.contains("<p id=\"one-1\">甲。</p>"), "{}", b.html);
+        assert!(b.html.contains("<li id=\"one-2\">乙</li>"), "{}", b.html);
+    }
+
+    #[test]
+    fn names_become_links_and_mentions() {
+        let (b, _) = run("## 甲 {#a}\n\n哈药集团和哈药。\n", &["哈药"]);
+        assert_eq!(b.mentions.len(), 2);
+        assert!(b.html.contains(&format!("<a class=\"ent\" href=\"{ROOT}zh/enterprises/e0/index.html\">哈药</a>")));
+    }
+
+    #[test]
+    fn missing_and_duplicate_heading_ids_are_errors() {
+        let (_, d) = run("## 甲\n\n## 乙 {#x}\n\n## 丙 {#x}\n", &[]);
+        let msgs: Vec<_> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(msgs, [(1, "heading has no id"), (5, "heading id `x` is used twice on this page")]);
+    }
+
+    #[test]
+    fn sidebar_blocks_become_markers() {
+        let (b, _) = run("```sidebar\n3\n```\n", &[]);
+        assert!(b.html.contains("<!--planbook:sidebar:3-->"));
+        assert_eq!(b.units[0].kind, UnitKind::Sidebar { number: 3 });
+    }
+
+    #[test]
+    fn script_links_and_raw_html_are_neutralised() {
+        let (b, _) = run("[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>\n", &[]);
+        assert!(!b.html.contains("javascript:"), "{}", b.html);
+        assert!(!b.html.contains("onerror"), "{}", b.html);
+        assert!(!b.html.contains("<script"), "{}", b.html);
+    }
+}

@@ -1,0 +1,259 @@
+//! The content model as written by maintainers: YAML records and chapter metadata, before any
+//! cross-reference is checked. `resolve` turns these into the linked `Site`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The two languages of every book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The value of `<html lang>` and `hreflang`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// A value in both languages: `{zh: ..., en: ...}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bi<T> {
+    pub zh: T,
+    pub en: T,
+}
+
+impl<T> Bi<T> {
+    pub fn get(&self, lang: Lang) -> &T {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    pub fn map<U>(&self, f: impl Fn(&T, Lang) -> U) -> Bi<U> {
+        Bi {
+            zh: f(&self.zh, Lang::Zh),
+            en: f(&self.en, Lang::En),
+        }
+    }
+}
+
+/// `content/plan.yaml`: facts about the plan as a document.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanMeta {
+    pub title: Bi<String>,
+    #[serde(default)]
+    pub subtitle: Option<Bi<String>>,
+    pub issuer: Bi<String>,
+    pub period: String,
+    /// Shown on every English page: the Chinese text is authoritative.
+    pub translation: TranslationMeta,
+    /// Target ids shown on the home pages.
+    #[serde(default)]
+    pub headline_targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationMeta {
+    pub date: String,
+    pub notice: Bi<String>,
+}
+
+/// `content/chapters/NN-slug/chapter.yaml`: one page of the plan's text.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterMeta {
+    pub id: String,
+    /// The plan's chapter number (一 = 1); 0 for text before chapter one.
+    pub chapter: u32,
+    pub title: Bi<String>,
+    /// The page this one is a part of (a base within chapter 四).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// The sector the whole page is about.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// Heading or passage anchors that belong to a sector: `anchor: sector-id`.
+    #[serde(default)]
+    pub sections: BTreeMap<String, String>,
+    /// The title is the editors', not the plan's (shown as such).
+    #[serde(default)]
+    pub editorial_title: bool,
+}
+
+/// `content/sidebars/N.yaml`: one 专栏 box of key projects.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidebarFile {
+    pub number: u32,
+    pub title: Bi<String>,
+    pub categories: Vec<SidebarCategory>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidebarCategory {
+    pub id: String,
+    pub name: Bi<String>,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    pub items: Vec<SidebarItem>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidebarItem {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    #[serde(default)]
+    pub enterprises: Vec<String>,
+    /// A visible editor's note on a slip in the source.
+    #[serde(default)]
+    pub note: Option<Bi<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectorsFile {
+    pub sectors: Vec<SectorRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectorRecord {
+    pub id: String,
+    pub name: Bi<String>,
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterprisesFile {
+    pub enterprises: Vec<EnterpriseRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseRecord {
+    pub id: String,
+    pub name: Bi<String>,
+    #[serde(default)]
+    pub aliases: Bi<Vec<String>>,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsFile {
+    pub targets: Vec<TargetRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    Target,
+    Baseline,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetRecord {
+    pub id: String,
+    pub label: Bi<String>,
+    pub value: f64,
+    pub unit: Bi<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    pub kind: TargetKind,
+    #[serde(default)]
+    pub sector: Option<String>,
+    pub source: SourceRef,
+    #[serde(default)]
+    pub approx: bool,
+    #[serde(default)]
+    pub qualifier: Option<Bi<String>>,
+    /// For a target: the id of the baseline it is measured against (drawn side by side).
+    #[serde(default)]
+    pub baseline: Option<String>,
+}
+
+/// A passage of the plan: a page id and an anchor on it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub page: String,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryFile {
+    pub terms: Vec<GlossaryTerm>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryTerm {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub note: Option<Bi<String>>,
+}
+
+/// True for the ids the contract allows: lowercase ASCII words joined by single hyphens.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for ok in ["a", "harbin-electric", "s1-power-01", "2010"] {
+            assert!(is_slug(ok), "{ok}");
+        }
+        for bad in ["", "A", "a--b", "-a", "a-", "../x", "a/b", "哈药", "a_b", "a b"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+}
