@@ -21,7 +21,11 @@ pub fn bars(id: &str, title: &str, legend: &[(&str, &str)], rows: &[Row]) -> Str
     if rows.is_empty() {
         return String::new();
     }
-    let max = rows.iter().flat_map(|r| r.bars.iter().map(|b| b.value.abs())).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
+    let max = rows
+        .iter()
+        .flat_map(|r| r.bars.iter().map(|b| b.value.abs()))
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
     let width = 640.0;
     let bar_h = 16.0;
     let plot = 400.0;
@@ -36,7 +40,11 @@ pub fn bars(id: &str, title: &str, legend: &[(&str, &str)], rows: &[Row]) -> Str
         y += 26.0;
     }
     for row in rows {
-        body.push_str(&format!("<text x=\"0\" y=\"{}\">{}</text>", y + 12.0, escape::html(&row.label)));
+        body.push_str(&format!(
+            "<text x=\"0\" y=\"{}\">{}</text>",
+            y + 12.0,
+            escape::html(&row.label)
+        ));
         y += 18.0;
         for b in &row.bars {
             let w = (b.value.abs() / max * plot).max(1.0);
@@ -68,7 +76,21 @@ mod tests {
             "c",
             "Value added",
             &[("bar-base", "2005"), ("bar-target", "2010")],
-            &[Row { label: "Machinery <&>".into(), bars: vec![Bar { value: 141.1, text: "14.11 billion yuan".into(), class: "bar-base" }, Bar { value: 322.0, text: "32.2 billion yuan".into(), class: "bar-target" }] }],
+            &[Row {
+                label: "Machinery <&>".into(),
+                bars: vec![
+                    Bar {
+                        value: 141.1,
+                        text: "14.11 billion yuan".into(),
+                        class: "bar-base",
+                    },
+                    Bar {
+                        value: 322.0,
+                        text: "32.2 billion yuan".into(),
+                        class: "bar-target",
+                    },
+                ],
+            }],
         );
         assert!(svg.contains("Machinery &lt;&amp;&gt;"));
         assert!(svg.contains("width=\"400.0\""), "{svg}");

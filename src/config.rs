@@ -54,7 +54,9 @@ impl Default for LanguagesConfig {
 }
 
 fn zh_name() -> LanguageConfig {
-    LanguageConfig { name: "中文".into() }
+    LanguageConfig {
+        name: "中文".into(),
+    }
 }
 fn en_name() -> LanguageConfig {
     LanguageConfig {

@@ -50,11 +50,22 @@ pub fn files(site: &Site) -> Vec<OutFile> {
         })
     }).collect();
     let mut out = Vec::new();
-    for (name, key, rows) in [("enterprises", "enterprises", &enterprises), ("sectors", "sectors", &sectors), ("projects", "projects", &projects), ("targets", "targets", &targets)] {
+    for (name, key, rows) in [
+        ("enterprises", "enterprises", &enterprises),
+        ("sectors", "sectors", &sectors),
+        ("projects", "projects", &projects),
+        ("targets", "targets", &targets),
+    ] {
         let mut bytes = serde_json::to_vec_pretty(&json!({ key: rows })).unwrap_or_default();
         bytes.push(b'\n');
-        out.push(OutFile { path: format!("data/{name}.json"), bytes });
-        out.push(OutFile { path: format!("data/{name}.csv"), bytes: csv(rows) });
+        out.push(OutFile {
+            path: format!("data/{name}.json"),
+            bytes,
+        });
+        out.push(OutFile {
+            path: format!("data/{name}.csv"),
+            bytes: csv(rows),
+        });
     }
     out
 }
@@ -62,24 +73,36 @@ pub fn files(site: &Site) -> Vec<OutFile> {
 /// Flattens records into CSV: `{zh,en}` objects become `field_zh`/`field_en`, lists join with `;`.
 fn csv(rows: &[Value]) -> Vec<u8> {
     let mut header: Vec<String> = Vec::new();
-    let flat: Vec<Vec<(String, String)>> = rows.iter().map(|r| {
-        let mut cells = Vec::new();
-        if let Value::Object(m) = r {
-            for (k, v) in m {
-                flatten(k, v, &mut cells);
+    let flat: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = Vec::new();
+            if let Value::Object(m) = r {
+                for (k, v) in m {
+                    flatten(k, v, &mut cells);
+                }
             }
-        }
-        for (k, _) in &cells {
-            if !header.contains(k) {
-                header.push(k.clone());
+            for (k, _) in &cells {
+                if !header.contains(k) {
+                    header.push(k.clone());
+                }
             }
-        }
-        cells
-    }).collect();
+            cells
+        })
+        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&header);
     for cells in flat {
-        let rec: Vec<String> = header.iter().map(|h| cells.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default()).collect();
+        let rec: Vec<String> = header
+            .iter()
+            .map(|h| {
+                cells
+                    .iter()
+                    .find(|(k, _)| k == h)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
         let _ = w.write_record(&rec);
     }
     w.into_inner().unwrap_or_default()
@@ -92,8 +115,30 @@ fn flatten(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
                 flatten(&format!("{key}_{k}"), inner, out);
             }
         }
-        Value::Array(a) if key == "mentions" => out.push((key.into(), a.iter().filter_map(|m| Some(format!("{}#{}", m["url"]["zh"].as_str()?, m["anchor"].as_str()?))).collect::<Vec<_>>().join(";"))),
-        Value::Array(a) => out.push((key.into(), a.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())).collect::<Vec<_>>().join(";"))),
+        Value::Array(a) if key == "mentions" => out.push((
+            key.into(),
+            a.iter()
+                .filter_map(|m| {
+                    Some(format!(
+                        "{}#{}",
+                        m["url"]["zh"].as_str()?,
+                        m["anchor"].as_str()?
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+        )),
+        Value::Array(a) => out.push((
+            key.into(),
+            a.iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| x.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+        )),
         Value::Null => out.push((key.into(), String::new())),
         Value::String(s) => out.push((key.into(), s.clone())),
         other => out.push((key.into(), other.to_string())),
@@ -102,33 +147,78 @@ fn flatten(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
 
 /// sitemap.xml: every HTML page, each language with its twin and x-default.
 pub fn sitemap(site: &Site, files: &[OutFile]) -> OutFile {
-    let base = site.config.output.html.site_url.clone().unwrap_or_else(|| "/".into());
-    let base = if base.ends_with('/') { base } else { format!("{base}/") };
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("assets/")).collect();
+    let base = site
+        .config
+        .output
+        .html
+        .site_url
+        .clone()
+        .unwrap_or_else(|| "/".into());
+    let base = if base.ends_with('/') {
+        base
+    } else {
+        format!("{base}/")
+    };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let mut paths: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("assets/"))
+        .collect();
     paths.sort();
     for p in paths {
         let rest = p.strip_prefix("zh/").or_else(|| p.strip_prefix("en/"));
-        xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape::xml(&format!("{base}{p}"))));
+        xml.push_str(&format!(
+            "  <url>\n    <loc>{}</loc>\n",
+            escape::xml(&format!("{base}{p}"))
+        ));
         match rest {
             Some(rest) => {
                 for lang in Lang::ALL {
-                    xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n", lang.html_lang(), escape::xml(&format!("{base}{}/{rest}", lang.code()))));
+                    xml.push_str(&format!(
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                        lang.html_lang(),
+                        escape::xml(&format!("{base}{}/{rest}", lang.code()))
+                    ));
                 }
-                xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n", escape::xml(&format!("{base}{}/{rest}", site.config.book.default_language))));
+                xml.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                    escape::xml(&format!(
+                        "{base}{}/{rest}",
+                        site.config.book.default_language
+                    ))
+                ));
             }
-            None => xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n", escape::xml(&format!("{base}{p}")))),
+            None => xml.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                escape::xml(&format!("{base}{p}"))
+            )),
         }
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
-    OutFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+    OutFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
 }
 
 pub fn robots(site: &Site) -> OutFile {
     let mut s = String::from("User-agent: *\nAllow: /\n");
     if let Some(u) = &site.config.output.html.site_url {
-        s.push_str(&format!("Sitemap: {}sitemap.xml\n", if u.ends_with('/') { u.clone() } else { format!("{u}/") }));
+        s.push_str(&format!(
+            "Sitemap: {}sitemap.xml\n",
+            if u.ends_with('/') {
+                u.clone()
+            } else {
+                format!("{u}/")
+            }
+        ));
     }
-    OutFile { path: "robots.txt".into(), bytes: s.into_bytes() }
+    OutFile {
+        path: "robots.txt".into(),
+        bytes: s.into_bytes(),
+    }
 }

@@ -37,7 +37,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, kind: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        kind: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, kind, message)
@@ -157,11 +161,17 @@ impl Diagnostics {
     }
 
     pub fn errors(&self) -> usize {
-        self.sorted().iter().filter(|d| d.severity == Severity::Error).count()
+        self.sorted()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.sorted().iter().filter(|d| d.severity == Severity::Warning).count()
+        self.sorted()
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// Turns every warning into an error (used by `check`, which fails on any finding).
@@ -198,7 +208,8 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
-        assert_eq!(line_col("ab\n哈尔滨x", 10), (2, 4));
+        assert_eq!(line_col("ab\n哈尔滨x", 12), (2, 4));
+        assert_eq!(line_col("ab\n哈尔滨x", 10), (2, 3));
         assert_eq!(line_col("abc", 0), (1, 1));
     }
 
@@ -216,7 +227,12 @@ mod tests {
 
     #[test]
     fn display_has_place_kind_and_hint() {
-        let d = Diagnostic::error("a/b.yaml", "yaml", "bad").at(3, 4).hint("fix it");
-        assert_eq!(d.to_string(), "a/b.yaml:3:4: error[yaml]: bad\n  = hint: fix it");
+        let d = Diagnostic::error("a/b.yaml", "yaml", "bad")
+            .at(3, 4)
+            .hint("fix it");
+        assert_eq!(
+            d.to_string(),
+            "a/b.yaml:3:4: error[yaml]: bad\n  = hint: fix it"
+        );
     }
 }

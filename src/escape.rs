@@ -38,13 +38,21 @@ pub fn safe_href(url: &str) -> &str {
     }
 }
 
+/// tera's escape function: like `html`, but leaves `/` alone so URLs stay readable.
+pub fn tera_escape(s: &str) -> String {
+    html(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(html("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(
+            html("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
         assert_eq!(html("\"><script>"), "&quot;&gt;&lt;script&gt;");
     }
 
@@ -53,12 +61,10 @@ mod tests {
         assert_eq!(safe_href("javascript:alert(1)"), "#");
         assert_eq!(safe_href(" JavaScript:alert(1)"), "#");
         assert_eq!(safe_href("java\tscript:alert(1)"), "#");
-        assert_eq!(safe_href("https://example.org/a:b"), "https://example.org/a:b");
+        assert_eq!(
+            safe_href("https://example.org/a:b"),
+            "https://example.org/a:b"
+        );
         assert_eq!(safe_href("../x/index.html#a:b"), "../x/index.html#a:b");
     }
-}
-
-/// tera's escape function: like `html`, but leaves `/` alone so URLs stay readable.
-pub fn tera_escape(s: &str) -> String {
-    html(s)
 }

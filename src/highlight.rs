@@ -15,14 +15,31 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let syntax = set
         .find_syntax_by_token(token)
         .unwrap_or_else(|| set.find_syntax_plain_text());
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        set,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
     for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-            return format!("<pre class=\"code\"><code>{}</code></pre>", crate::escape::html(code));
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!(
+                "<pre class=\"code\"><code>{}</code></pre>",
+                crate::escape::html(code)
+            );
         }
     }
-    let class = if token.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", crate::escape::html(token)) };
-    format!("<pre class=\"code\"{class}><code>{}</code></pre>", generator.finalize())
+    let class = if token.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", crate::escape::html(token))
+    };
+    format!(
+        "<pre class=\"code\"{class}><code>{}</code></pre>",
+        generator.finalize()
+    )
 }
 
 /// Whether the syntax set has been loaded (it must not be, for books without code).

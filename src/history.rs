@@ -26,7 +26,16 @@ impl History {
         let out = Command::new("git")
             .arg("-C")
             .arg(root)
-            .args(["log", "--no-merges", "--date=short", "--format=%x1e%ad%x1f%s", "--name-only", "--relative", "--", "."])
+            .args([
+                "log",
+                "--no-merges",
+                "--date=short",
+                "--format=%x1e%ad%x1f%s",
+                "--name-only",
+                "--relative",
+                "--",
+                ".",
+            ])
             .output();
         match out {
             Ok(o) if o.status.success() => History::parse(&String::from_utf8_lossy(&o.stdout)),
@@ -38,19 +47,32 @@ impl History {
         let mut h = History::default();
         for rec in log.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
             let mut lines = rec.lines();
-            let Some((date, subject)) = lines.next().and_then(|l| l.split_once('\u{1f}')) else { continue };
-            let files: Vec<String> = lines.filter(|l| !l.trim().is_empty()).map(|l| l.trim().to_string()).collect();
+            let Some((date, subject)) = lines.next().and_then(|l| l.split_once('\u{1f}')) else {
+                continue;
+            };
+            let files: Vec<String> = lines
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.trim().to_string())
+                .collect();
             for f in &files {
                 h.last.entry(f.clone()).or_insert_with(|| date.to_string());
             }
-            h.commits.push(Commit { date: date.into(), subject: subject.into(), files });
+            h.commits.push(Commit {
+                date: date.into(),
+                subject: subject.into(),
+                files,
+            });
         }
         h
     }
 
     /// The latest date any of `paths` changed.
     pub fn last_changed(&self, paths: &[&str]) -> Option<String> {
-        paths.iter().filter_map(|p| self.last.get(*p)).max().cloned()
+        paths
+            .iter()
+            .filter_map(|p| self.last.get(*p))
+            .max()
+            .cloned()
     }
 }
 
@@ -63,8 +85,14 @@ mod tests {
         let log = "\u{1e}2026-11-02\u{1f}Edit chapter\n\ncontent/chapters/01/zh.md\n\u{1e}2026-10-01\u{1f}First\n\ncontent/chapters/01/zh.md\ncontent/plan.yaml\n";
         let h = History::parse(log);
         assert_eq!(h.commits.len(), 2);
-        assert_eq!(h.last_changed(&["content/chapters/01/zh.md"]).as_deref(), Some("2026-11-02"));
-        assert_eq!(h.last_changed(&["content/plan.yaml", "x"]).as_deref(), Some("2026-10-01"));
+        assert_eq!(
+            h.last_changed(&["content/chapters/01/zh.md"]).as_deref(),
+            Some("2026-11-02")
+        );
+        assert_eq!(
+            h.last_changed(&["content/plan.yaml", "x"]).as_deref(),
+            Some("2026-10-01")
+        );
         assert_eq!(h.last_changed(&["nope"]), None);
     }
 }

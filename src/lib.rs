@@ -14,6 +14,7 @@ pub mod fsio;
 pub mod highlight;
 pub mod history;
 pub mod i18n;
+pub mod init;
 pub mod linker;
 pub mod load;
 pub mod markdown;
@@ -38,11 +39,13 @@ pub struct Loaded {
 /// Loads and resolves the book at `root`; every problem found is in the diagnostics.
 pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let config = match fsio::read_source(root, Path::new("book.toml")).and_then(|f| config::parse(&f)) {
+    let config = match fsio::read_source(root, Path::new("book.toml"))
+        .and_then(|f| config::parse(&f))
+    {
         Ok(c) => Some(c),
         Err(d) => {
             diags.push(if d.message.starts_with("cannot read file") {
-                Diagnostic::error("book.toml", "config", format!("no book.toml in {}", root.display())).hint("run planbook in the book's folder, pass --root DIR, or create a book with `planbook init DIR`")
+                Diagnostic::error("book.toml", "config", "book.toml not found: this folder is not a book").hint("run planbook in the book's folder, pass --root DIR, or create a book with `planbook init DIR`")
             } else {
                 d
             });
@@ -51,10 +54,19 @@ pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
     };
     let raw = load::content(root, &mut diags);
     let strings = i18n::load(root, &mut diags);
-    let theme = config.as_ref().and_then(|c| theme::load(root, &c.output.html.theme, &mut diags));
+    let theme = config
+        .as_ref()
+        .and_then(|c| theme::load(root, &c.output.html.theme, &mut diags));
     let site = config.and_then(|c| resolve::site(c, raw, &mut diags));
     match (site, theme, strings) {
-        (Some(site), Some(theme), Some(strings)) if !diags.has_errors() => (Some(Loaded { site, theme, strings }), diags),
+        (Some(site), Some(theme), Some(strings)) if !diags.has_errors() => (
+            Some(Loaded {
+                site,
+                theme,
+                strings,
+            }),
+            diags,
+        ),
         _ => (None, diags),
     }
 }
@@ -81,7 +93,9 @@ pub fn render_all(root: &Path, loaded: &Loaded) -> Result<Vec<render::OutFile>, 
 /// Builds the book at `root` into `out`. On any error the previous output is left untouched.
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
     let (loaded, mut diags) = load(root);
-    let Some(loaded) = loaded else { return Err(diags) };
+    let Some(loaded) = loaded else {
+        return Err(diags);
+    };
     for d in audit::run(&loaded.site) {
         diags.push(d);
     }
@@ -95,7 +109,11 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
         return Err(diags);
     }
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    Ok(BuildReport { files: files.len(), pages, warnings: diags })
+    Ok(BuildReport {
+        files: files.len(),
+        pages,
+        warnings: diags,
+    })
 }
 
 /// Every validation and audit, nothing written. Findings are errors.
@@ -107,7 +125,8 @@ pub fn check(root: &Path) -> Diagnostics {
         }
         match render_all(root, &loaded) {
             Ok(files) => {
-                for d in links::check(&files) {
+                let (found, known) = links::check_sources(&loaded.site, &files);
+                for d in found.into_iter().chain(links::check(&files, &known)) {
                     diags.push(d);
                 }
             }

@@ -61,7 +61,10 @@ impl Linker {
             if s > last {
                 out.push(Segment::Plain(&text[last..s]));
             }
-            out.push(Segment::Name(self.owners[found.pattern().as_usize()], &text[s..e]));
+            out.push(Segment::Name(
+                self.owners[found.pattern().as_usize()],
+                &text[s..e],
+            ));
             last = e;
         }
         if last < text.len() {
@@ -93,7 +96,9 @@ mod tests {
     use super::*;
 
     fn names(v: &[&[&str]]) -> Vec<Vec<String>> {
-        v.iter().map(|l| l.iter().map(|s| s.to_string()).collect()).collect()
+        v.iter()
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct RawContent {
     pub enterprises: Option<Parsed<EnterprisesFile>>,
     pub targets: Option<Parsed<TargetsFile>>,
     pub glossary: Option<Parsed<GlossaryFile>>,
+    /// Kinds of record whose file (or one of whose files) could not be read or parsed: their
+    /// ids are unknown, so references to them are not reported again.
+    pub failed: std::collections::BTreeSet<&'static str>,
 }
 
 const RECORD_FILES: [&str; 5] = [
@@ -85,13 +88,30 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         };
         let parts: Vec<&str> = inner.iter().filter_map(|s| s.to_str()).collect();
         match parts.as_slice() {
-            ["chapters", dir] if entry.file_type().is_dir() => chapter_dirs.push((*dir).to_string()),
+            ["chapters", dir] if entry.file_type().is_dir() => {
+                chapter_dirs.push((*dir).to_string())
+            }
             ["sidebars", name] if name.ends_with(".yaml") => sidebar_files.push(rel),
             [name] if RECORD_FILES.contains(name) => match *name {
                 "plan.yaml" => raw.plan = parse(root, &rel, diags),
-                "sectors.yaml" => raw.sectors = parse(root, &rel, diags),
-                "enterprises.yaml" => raw.enterprises = parse(root, &rel, diags),
-                "targets.yaml" => raw.targets = parse(root, &rel, diags),
+                "sectors.yaml" => {
+                    raw.sectors = parse(root, &rel, diags);
+                    if raw.sectors.is_none() {
+                        raw.failed.insert("sector");
+                    }
+                }
+                "enterprises.yaml" => {
+                    raw.enterprises = parse(root, &rel, diags);
+                    if raw.enterprises.is_none() {
+                        raw.failed.insert("enterprise");
+                    }
+                }
+                "targets.yaml" => {
+                    raw.targets = parse(root, &rel, diags);
+                    if raw.targets.is_none() {
+                        raw.failed.insert("target");
+                    }
+                }
                 _ => raw.glossary = parse(root, &rel, diags),
             },
             _ => {}
@@ -108,18 +128,27 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
                 meta,
                 body: Bi { zh, en },
             });
+        } else {
+            raw.failed.insert("chapter");
         }
     }
     for rel in sidebar_files {
-        if let Some(p) = parse::<SidebarFile>(root, &rel, diags) {
-            raw.sidebars.push(p);
+        match parse::<SidebarFile>(root, &rel, diags) {
+            Some(p) => raw.sidebars.push(p),
+            None => {
+                raw.failed.insert("专栏 box");
+            }
         }
     }
     raw.sidebars.sort_by_key(|s| s.value.number);
     if raw.plan.is_none() {
         diags.push(
-            Diagnostic::error("content/plan.yaml", "discover", "content/plan.yaml is missing")
-                .hint("add plan.yaml with the plan's title, issuer, period and translation notice"),
+            Diagnostic::error(
+                "content/plan.yaml",
+                "discover",
+                "content/plan.yaml is missing",
+            )
+            .hint("add plan.yaml with the plan's title, issuer, period and translation notice"),
         );
     }
     raw
@@ -129,8 +158,18 @@ fn read_md(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFil
     if !root.join(rel).exists() {
         let lang = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
         diags.push(
-            Diagnostic::error(rel, "translation", format!("missing translation: {} has no {lang}.md", rel.parent().unwrap_or(rel).display()))
-                .hint(format!("add {} with the {lang} text of this chapter", rel.display())),
+            Diagnostic::error(
+                rel,
+                "translation",
+                format!(
+                    "missing translation: {} has no {lang}.md",
+                    rel.parent().unwrap_or(rel).display()
+                ),
+            )
+            .hint(format!(
+                "add {} with the {lang} text of this chapter",
+                rel.display()
+            )),
         );
         return None;
     }
@@ -143,7 +182,11 @@ fn read_md(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFil
     }
 }
 
-fn parse<T: DeserializeOwned>(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
+fn parse<T: DeserializeOwned>(
+    root: &Path,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Parsed<T>> {
     let file = match read_source(root, rel) {
         Ok(f) => f,
         Err(d) => {

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "planbook", version, about = "Builds a bilingual Chinese/English plan website from YAML and Markdown")]
+#[command(
+    name = "planbook",
+    version,
+    about = "Builds a bilingual Chinese/English plan website from YAML and Markdown"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,6 +35,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Create a new bilingual book that builds and checks clean.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,21 +63,46 @@ fn main() -> ExitCode {
                         report.files,
                         out.display(),
                         started.elapsed().as_millis(),
-                        if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.warnings()) }
+                        if report.warnings.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} warnings", report.warnings.warnings())
+                        }
                     );
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
                     eprint!("{diags}");
-                    eprintln!("build failed: {} errors; {} was left untouched", diags.errors(), out.display());
+                    eprintln!(
+                        "build failed: {} errors; {} was left untouched",
+                        diags.errors(),
+                        out.display()
+                    );
                     ExitCode::FAILURE
                 }
             }
         }
+        Command::Init { dir } => match planbook::init::run(&dir) {
+            Ok(n) => {
+                eprintln!(
+                    "created a new book in {} ({n} files); build it with: planbook build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Check { root, format } => {
             let diags = planbook::check(&root);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&diags.sorted()).unwrap_or_default()),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&diags.sorted()).unwrap_or_default()
+                ),
                 Format::Text => {
                     print!("{diags}");
                     if diags.is_empty() {
@@ -78,7 +112,11 @@ fn main() -> ExitCode {
                     }
                 }
             }
-            if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if diags.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -53,6 +53,64 @@ pub struct Body {
     pub units: Vec<Unit>,
     pub mentions: Vec<Mention>,
     pub footnotes: Vec<String>,
+    /// Links written in the Markdown to places inside the site.
+    pub links: Vec<Link>,
+}
+
+/// A hand-written internal link: what was written, the site path it resolves to, and where.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    /// Site-relative target, e.g. `zh/chapters/review/index.html#main-problems`.
+    pub target: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A relative link, resolved against the chapter page it was written on, as a site path;
+/// `None` for external links (with a scheme), absolute paths and neutralised ones.
+fn site_path(href: &str, lang: Lang, page_id: &str) -> Option<String> {
+    if href.is_empty()
+        || href == "#"
+        || href.starts_with('/')
+        || href.starts_with("//")
+        || href
+            .split(['/', '#', '?'])
+            .next()
+            .is_some_and(|first| first.contains(':'))
+    {
+        return None;
+    }
+    let (path, frag) = href
+        .split_once('#')
+        .map(|(p, f)| (p, Some(f)))
+        .unwrap_or((href, None));
+    let mut parts: Vec<String> = vec![
+        lang.code().to_string(),
+        "chapters".into(),
+        page_id.to_string(),
+    ];
+    let mut file = "index.html".to_string();
+    if !path.is_empty() {
+        let segs: Vec<&str> = path.split('/').collect();
+        for (i, seg) in segs.iter().enumerate() {
+            match *seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s if i + 1 == segs.len() => file = s.to_string(),
+                s => parts.push(s.to_string()),
+            }
+        }
+    }
+    parts.push(file);
+    let mut target = parts.join("/");
+    if let Some(f) = frag {
+        target.push('#');
+        target.push_str(f);
+    }
+    Some(target)
 }
 
 /// What the renderer needs to know besides the text.
@@ -84,6 +142,7 @@ struct State {
     html_block: Option<String>,
     unit_start: usize,
     footnote_refs: Vec<String>,
+    link_kinds: Vec<bool>,
 }
 
 /// Renders one Markdown body; problems are returned alongside whatever could be rendered.
@@ -97,7 +156,9 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
     let mut unit_ranges: Vec<(usize, usize)> = Vec::new();
     let err = |pos: usize, kind: &'static str, msg: String, hint: &str| {
         let (l, c) = line_col(text, pos);
-        Diagnostic::error(&file.display, kind, msg).at(l, c).hint(hint.to_string())
+        Diagnostic::error(&file.display, kind, msg)
+            .at(l, c)
+            .hint(hint.to_string())
     };
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -127,12 +188,17 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                             Err(_) => diags.push(err(
                                 start,
                                 "markdown",
-                                format!("sidebar block must hold a box number, found `{}`", code.trim()),
+                                format!(
+                                    "sidebar block must hold a box number, found `{}`",
+                                    code.trim()
+                                ),
                                 "write the 专栏 number alone, e.g. ```sidebar / 1 / ```",
                             )),
                         }
                     } else {
-                        events.push(Event::Html(CowStr::from(crate::highlight::highlight(&code, &info))));
+                        events.push(Event::Html(CowStr::from(crate::highlight::highlight(
+                            &code, &info,
+                        ))));
                     }
                     continue;
                 }
@@ -167,7 +233,12 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 let id = match id {
                     Some(id) if is_slug(&id) => {
                         if !seen_ids.insert(id.to_string()) {
-                            diags.push(err(range.start, "anchor", format!("heading id `{id}` is used twice on this page"), "give each heading its own id"));
+                            diags.push(err(
+                                range.start,
+                                "anchor",
+                                format!("heading id `{id}` is used twice on this page"),
+                                "give each heading its own id",
+                            ));
                         }
                         id.to_string()
                     }
@@ -197,7 +268,10 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
             Event::End(TagEnd::Heading(level)) => {
                 st.in_heading = false;
                 unit_ranges.push((st.unit_start, events.len()));
-                events.push(Event::Html(CowStr::from(format!("</h{}>", heading_level(level)))));
+                events.push(Event::Html(CowStr::from(format!(
+                    "</h{}>",
+                    heading_level(level)
+                ))));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 st.in_footnote += 1;
@@ -208,10 +282,19 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 st.in_footnote -= 1;
                 events.push(Event::End(TagEnd::FootnoteDefinition));
             }
-            Event::Start(Tag::Paragraph) if st.passage.is_none() && st.item_depth == 0 && st.in_footnote == 0 => {
+            Event::Start(Tag::Paragraph)
+                if st.passage.is_none() && st.item_depth == 0 && st.in_footnote == 0 =>
+            {
                 let anchor = next_anchor(&mut st, cx.page_id);
                 events.push(Event::Html(CowStr::from(format!("<p id=\"{anchor}\">"))));
-                start_passage(&mut st, &mut body, UnitKind::Paragraph, anchor, line, events.len());
+                start_passage(
+                    &mut st,
+                    &mut body,
+                    UnitKind::Paragraph,
+                    anchor,
+                    line,
+                    events.len(),
+                );
             }
             Event::End(TagEnd::Paragraph) if st.passage.is_some() && st.item_depth == 0 => {
                 unit_ranges.push((st.unit_start, events.len()));
@@ -223,7 +306,14 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 if st.item_depth == 1 && st.in_footnote == 0 {
                     let anchor = next_anchor(&mut st, cx.page_id);
                     events.push(Event::Html(CowStr::from(format!("<li id=\"{anchor}\">"))));
-                    start_passage(&mut st, &mut body, UnitKind::Item, anchor, line, events.len());
+                    start_passage(
+                        &mut st,
+                        &mut body,
+                        UnitKind::Item,
+                        anchor,
+                        line,
+                        events.len(),
+                    );
                 } else {
                     events.push(Event::Start(Tag::Item));
                 }
@@ -238,18 +328,68 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 }
                 st.item_depth -= 1;
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 st.in_link += 1;
-                let safe = escape::safe_href(&dest_url).to_string();
-                events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(safe), title, id }));
+                let safe = escape::safe_href(&dest_url);
+                match site_path(safe, cx.lang, cx.page_id) {
+                    Some(target) => {
+                        // Internal links are written here, not by pulldown-cmark, whose URL
+                        // escaping would mangle the root marker.
+                        let (l, c) = line_col(text, range.start);
+                        body.links.push(Link {
+                            href: dest_url.to_string(),
+                            target: target.clone(),
+                            line: l,
+                            col: c,
+                        });
+                        let title = if title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" title=\"{}\"", escape::html(&title))
+                        };
+                        events.push(Event::Html(CowStr::from(format!(
+                            "<a href=\"{ROOT}{}\"{title}>",
+                            escape::html(&target)
+                        ))));
+                        st.link_kinds.push(true);
+                    }
+                    None => {
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(safe.to_string()),
+                            title,
+                            id,
+                        }));
+                        st.link_kinds.push(false);
+                    }
+                }
             }
             Event::End(TagEnd::Link) => {
                 st.in_link = st.in_link.saturating_sub(1);
-                events.push(Event::End(TagEnd::Link));
+                if st.link_kinds.pop().unwrap_or(false) {
+                    events.push(Event::Html(CowStr::from("</a>")));
+                } else {
+                    events.push(Event::End(TagEnd::Link));
+                }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let safe = escape::safe_href(&dest_url).to_string();
-                events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(safe), title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(safe),
+                    title,
+                    id,
+                }));
             }
             Event::Text(t) => {
                 add_text(&mut st, &mut body, &t);
@@ -264,7 +404,11 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 events.push(Event::Code(t));
             }
             Event::SoftBreak => {
-                add_text(&mut st, &mut body, if cx.lang == Lang::Zh { "" } else { " " });
+                add_text(
+                    &mut st,
+                    &mut body,
+                    if cx.lang == Lang::Zh { "" } else { " " },
+                );
                 events.push(Event::SoftBreak);
             }
             Event::FootnoteReference(label) => {
@@ -302,10 +446,21 @@ fn heading_level(level: HeadingLevel) -> u8 {
 
 fn next_anchor(st: &mut State, page_id: &str) -> String {
     st.counter += 1;
-    format!("{}-{}", st.heading.as_deref().unwrap_or(page_id), st.counter)
+    format!(
+        "{}-{}",
+        st.heading.as_deref().unwrap_or(page_id),
+        st.counter
+    )
 }
 
-fn start_passage(st: &mut State, body: &mut Body, kind: UnitKind, anchor: String, line: usize, at: usize) {
+fn start_passage(
+    st: &mut State,
+    body: &mut Body,
+    kind: UnitKind,
+    anchor: String,
+    line: usize,
+    at: usize,
+) {
     st.passage = Some(body.units.len());
     st.unit_start = at;
     body.units.push(Unit {
@@ -322,15 +477,24 @@ fn add_text(st: &mut State, body: &mut Body, t: &str) {
     if st.in_footnote > 0 {
         return;
     }
-    if st.in_heading || st.passage.is_some() {
-        if let Some(u) = body.units.last_mut() {
-            u.text.push_str(t);
-        }
+    if (st.in_heading || st.passage.is_some())
+        && let Some(u) = body.units.last_mut()
+    {
+        u.text.push_str(t);
     }
 }
 
-fn link_names<'e>(t: &CowStr<'e>, cx: &Context, body: &mut Body, st: &State, events: &mut Vec<Event<'e>>) {
-    let anchor = st.passage.map(|i| body.units[i].anchor.clone()).unwrap_or_default();
+fn link_names<'e>(
+    t: &CowStr<'e>,
+    cx: &Context,
+    body: &mut Body,
+    st: &State,
+    events: &mut Vec<Event<'e>>,
+) {
+    let anchor = st
+        .passage
+        .map(|i| body.units[i].anchor.clone())
+        .unwrap_or_default();
     for seg in cx.linker.split(t) {
         match seg {
             Segment::Plain(p) => events.push(Event::Text(CowStr::from(p.to_string()))),
@@ -370,10 +534,25 @@ mod tests {
     use std::path::PathBuf;
 
     fn run(md: &str, names: &[&str]) -> (Body, Vec<Diagnostic>) {
-        let linker = Linker::new(&names.iter().map(|n| vec![n.to_string()]).collect::<Vec<_>>(), false);
+        let linker = Linker::new(
+            &names
+                .iter()
+                .map(|n| vec![n.to_string()])
+                .collect::<Vec<_>>(),
+            false,
+        );
         let ids: Vec<String> = (0..names.len()).map(|i| format!("e{i}")).collect();
-        let file = SourceFile { display: PathBuf::from("c/zh.md"), text: md.into() };
-        let cx = Context { lang: Lang::Zh, page_id: "pg", linker: &linker, enterprise_ids: &ids, raw_html: RawHtml::Sanitize };
+        let file = SourceFile {
+            display: PathBuf::from("c/zh.md"),
+            text: md.into(),
+        };
+        let cx = Context {
+            lang: Lang::Zh,
+            page_id: "pg",
+            linker: &linker,
+            enterprise_ids: &ids,
+            raw_html: RawHtml::Sanitize,
+        };
         render(&file, &cx)
     }
 
@@ -391,14 +570,22 @@ mod tests {
     fn names_become_links_and_mentions() {
         let (b, _) = run("## 甲 {#a}\n\n哈药集团和哈药。\n", &["哈药"]);
         assert_eq!(b.mentions.len(), 2);
-        assert!(b.html.contains(&format!("<a class=\"ent\" href=\"{ROOT}zh/enterprises/e0/index.html\">哈药</a>")));
+        assert!(b.html.contains(&format!(
+            "<a class=\"ent\" href=\"{ROOT}zh/enterprises/e0/index.html\">哈药</a>"
+        )));
     }
 
     #[test]
     fn missing_and_duplicate_heading_ids_are_errors() {
         let (_, d) = run("## 甲\n\n## 乙 {#x}\n\n## 丙 {#x}\n", &[]);
         let msgs: Vec<_> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
-        assert_eq!(msgs, [(1, "heading has no id"), (5, "heading id `x` is used twice on this page")]);
+        assert_eq!(
+            msgs,
+            [
+                (1, "heading has no id"),
+                (5, "heading id `x` is used twice on this page")
+            ]
+        );
     }
 
     #[test]
@@ -410,7 +597,10 @@ mod tests {
 
     #[test]
     fn script_links_and_raw_html_are_neutralised() {
-        let (b, _) = run("[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>\n", &[]);
+        let (b, _) = run(
+            "[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>\n",
+            &[],
+        );
         assert!(!b.html.contains("javascript:"), "{}", b.html);
         assert!(!b.html.contains("onerror"), "{}", b.html);
         assert!(!b.html.contains("<script"), "{}", b.html);

@@ -252,7 +252,9 @@ mod tests {
         for ok in ["a", "harbin-electric", "s1-power-01", "2010"] {
             assert!(is_slug(ok), "{ok}");
         }
-        for bad in ["", "A", "a--b", "-a", "a-", "../x", "a/b", "哈药", "a_b", "a b"] {
+        for bad in [
+            "", "A", "a--b", "-a", "a-", "../x", "a/b", "哈药", "a_b", "a b",
+        ] {
             assert!(!is_slug(bad), "{bad}");
         }
     }

@@ -11,7 +11,13 @@ pub fn display(value: f64, unit_zh: &str, unit_en: &str, lang: Lang) -> String {
             let (factor, rest) = split_multiplier(unit_en);
             let v = value * factor;
             let unit = rest.trim();
-            let unit = if unit.is_empty() { String::new() } else if unit.starts_with('%') { unit.to_string() } else { format!(" {unit}") };
+            let unit = if unit.is_empty() {
+                String::new()
+            } else if unit.starts_with('%') {
+                unit.to_string()
+            } else {
+                format!(" {unit}")
+            };
             format!("{}{}", english(v, factor > 1.0), unit)
         }
     }
@@ -19,7 +25,13 @@ pub fn display(value: f64, unit_zh: &str, unit_en: &str, lang: Lang) -> String {
 
 /// "10,000 tonnes" -> (10000, "tonnes"); "100 million yuan" -> (1e8, "yuan").
 fn split_multiplier(unit: &str) -> (f64, &str) {
-    for (prefix, f) in [("100 million ", 1e8), ("10,000 ", 1e4), ("10 thousand ", 1e4), ("million ", 1e6), ("billion ", 1e9)] {
+    for (prefix, f) in [
+        ("100 million ", 1e8),
+        ("10,000 ", 1e4),
+        ("10 thousand ", 1e4),
+        ("million ", 1e6),
+        ("billion ", 1e9),
+    ] {
         if let Some(rest) = unit.strip_prefix(prefix) {
             return (f, rest);
         }
@@ -47,7 +59,10 @@ fn english(v: f64, scaled: bool) -> String {
 
 /// 284000 -> "284,000"; 1003.9 -> "1,003.9"; years are never passed here.
 fn group(s: &str) -> String {
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a, Some(b))).unwrap_or((s, None));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a, Some(b)))
+        .unwrap_or((s, None));
     let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int));
     if digits.len() <= 4 && frac.is_none() && digits.len() == 4 {
         return format!("{sign}{},{}", &digits[..1], &digits[1..]);
@@ -71,20 +86,47 @@ mod tests {
 
     #[test]
     fn yuan_and_tonnes_convert() {
-        assert_eq!(display(490.9, "亿元", "100 million yuan", Lang::En), "49.09 billion yuan");
-        assert_eq!(display(490.9, "亿元", "100 million yuan", Lang::Zh), "490.9亿元");
-        assert_eq!(display(28.4, "万吨", "10,000 tonnes", Lang::En), "284,000 tonnes");
-        assert_eq!(display(70.0, "万辆", "10,000 vehicles", Lang::En), "700,000 vehicles");
-        assert_eq!(display(100.0, "万箱", "10,000 cases", Lang::En), "1 million cases");
-        assert_eq!(display(1003.9, "亿元", "100 million yuan", Lang::En), "100.39 billion yuan");
-        assert_eq!(display(5000.0, "万元", "10,000 yuan", Lang::En), "50 million yuan");
+        assert_eq!(
+            display(490.9, "亿元", "100 million yuan", Lang::En),
+            "49.09 billion yuan"
+        );
+        assert_eq!(
+            display(490.9, "亿元", "100 million yuan", Lang::Zh),
+            "490.9亿元"
+        );
+        assert_eq!(
+            display(28.4, "万吨", "10,000 tonnes", Lang::En),
+            "284,000 tonnes"
+        );
+        assert_eq!(
+            display(70.0, "万辆", "10,000 vehicles", Lang::En),
+            "700,000 vehicles"
+        );
+        assert_eq!(
+            display(100.0, "万箱", "10,000 cases", Lang::En),
+            "1 million cases"
+        );
+        assert_eq!(
+            display(1003.9, "亿元", "100 million yuan", Lang::En),
+            "100.39 billion yuan"
+        );
+        assert_eq!(
+            display(5000.0, "万元", "10,000 yuan", Lang::En),
+            "50 million yuan"
+        );
     }
 
     #[test]
     fn plain_units() {
         assert_eq!(display(16.5, "%", "%", Lang::En), "16.5%");
-        assert_eq!(display(1012.0, "户", "enterprises", Lang::En), "1,012 enterprises");
+        assert_eq!(
+            display(1012.0, "户", "enterprises", Lang::En),
+            "1,012 enterprises"
+        );
         assert_eq!(display(128.4, "", "", Lang::En), "128.4");
-        assert_eq!(display(5000.0, "辆", "vehicles", Lang::En), "5,000 vehicles");
+        assert_eq!(
+            display(5000.0, "辆", "vehicles", Lang::En),
+            "5,000 vehicles"
+        );
     }
 }

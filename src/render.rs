@@ -65,12 +65,19 @@ struct Renderer<'a> {
 }
 
 /// Renders every page and asset of the site.
-pub fn site(site: &Site, theme: &Theme, strings: &Bi<Strings>, history: &History) -> Result<Vec<OutFile>, Diagnostics> {
+pub fn site(
+    site: &Site,
+    theme: &Theme,
+    strings: &Bi<Strings>,
+    history: &History,
+) -> Result<Vec<OutFile>, Diagnostics> {
     let mut files = Vec::new();
     let mut assets = serde_json::Map::new();
     for (name, bytes) in &theme.assets {
         let path = match name.rsplit_once('.') {
-            Some((stem, ext)) if matches!(ext, "css" | "js") => format!("assets/{stem}.{:08x}.{ext}", fnv(bytes) as u32),
+            Some((stem, ext)) if matches!(ext, "css" | "js") => {
+                format!("assets/{stem}.{:08x}.{ext}", fnv(bytes) as u32)
+            }
             _ => format!("assets/{name}"),
         };
         let key = match name.as_str() {
@@ -80,11 +87,26 @@ pub fn site(site: &Site, theme: &Theme, strings: &Bi<Strings>, history: &History
             other => other,
         };
         assets.insert(key.to_string(), Value::String(path.clone()));
-        files.push(OutFile { path, bytes: bytes.clone() });
+        files.push(OutFile {
+            path,
+            bytes: bytes.clone(),
+        });
     }
-    let r = Renderer { site, theme, strings, history, assets: Value::Object(assets) };
-    let jobs: Vec<(Lang, Job)> = Lang::ALL.iter().flat_map(|&l| r.jobs().into_iter().map(move |j| (l, j))).collect();
-    let results: Vec<Result<Vec<OutFile>, Diagnostic>> = jobs.par_iter().map(|(lang, job)| r.run(*lang, job)).collect();
+    let r = Renderer {
+        site,
+        theme,
+        strings,
+        history,
+        assets: Value::Object(assets),
+    };
+    let jobs: Vec<(Lang, Job)> = Lang::ALL
+        .iter()
+        .flat_map(|&l| r.jobs().into_iter().map(move |j| (l, j)))
+        .collect();
+    let results: Vec<Result<Vec<OutFile>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|(lang, job)| r.run(*lang, job))
+        .collect();
     let mut diags = Diagnostics::default();
     for res in results {
         match res {
@@ -133,7 +155,18 @@ pub fn fnv(bytes: &[u8]) -> u64 {
 impl<'a> Renderer<'a> {
     fn jobs(&self) -> Vec<Job> {
         let s = self.site;
-        let mut v = vec![Job::Home, Job::Sectors, Job::Enterprises, Job::Projects, Job::Targets, Job::Glossary, Job::Search, Job::Print { bilingual: false }, Job::Print { bilingual: true }, Job::Data];
+        let mut v = vec![
+            Job::Home,
+            Job::Sectors,
+            Job::Enterprises,
+            Job::Projects,
+            Job::Targets,
+            Job::Glossary,
+            Job::Search,
+            Job::Print { bilingual: false },
+            Job::Print { bilingual: true },
+            Job::Data,
+        ];
         v.extend((0..s.pages.len()).map(Job::Chapter));
         v.extend((0..s.pages.len()).map(Job::Parallel));
         v.extend((0..s.sidebars.len()).map(Job::Sidebar));
@@ -146,16 +179,39 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let t = self.strings.get(lang);
         let tr = |k: &str| t.get(k).cloned().unwrap_or_default();
-        let one = |path: String, template: &str, kind: &str, title: String, extra: Value, page: Option<usize>| -> Result<Vec<OutFile>, Diagnostic> {
-            Ok(vec![self.page(lang, &path, template, kind, &title, extra, page)?])
+        let one = |path: String,
+                   template: &str,
+                   kind: &str,
+                   title: String,
+                   extra: Value,
+                   page: Option<usize>|
+         -> Result<Vec<OutFile>, Diagnostic> {
+            Ok(vec![
+                self.page(lang, &path, template, kind, &title, extra, page)?,
+            ])
         };
         match job {
             Job::Home => {
                 let pre = s.pages.iter().find(|p| p.chapter == 0);
-                let preamble = pre.map(|p| json!({"title": p.title.get(lang), "html": p.body.get(lang).html})).unwrap_or(json!({"title": "", "html": ""}));
+                let preamble = pre
+                    .map(|p| json!({"title": p.title.get(lang), "html": p.body.get(lang).html}))
+                    .unwrap_or(json!({"title": "", "html": ""}));
                 let sectors: Vec<Value> = s.sectors.iter().filter(|x| x.parent.is_none()).map(|x| json!({"name": x.name.get(lang), "url": sector_url(lang, &x.id), "counts": self.counts(lang, x)})).collect();
-                let headline: Vec<Value> = s.plan.headline_targets.iter().filter_map(|id| s.targets.iter().position(|x| &x.record.id == id)).map(|i| self.target_json(lang, i)).collect();
-                one(format!("{}/index.html", lang.code()), "home.html", "home", s.plan.title.get(lang).clone(), json!({"preamble": preamble, "sectors": sectors, "headline": headline}), pre.map(|_| usize::MAX))
+                let headline: Vec<Value> = s
+                    .plan
+                    .headline_targets
+                    .iter()
+                    .filter_map(|id| s.targets.iter().position(|x| &x.record.id == id))
+                    .map(|i| self.target_json(lang, i))
+                    .collect();
+                one(
+                    format!("{}/index.html", lang.code()),
+                    "home.html",
+                    "home",
+                    s.plan.title.get(lang).clone(),
+                    json!({"preamble": preamble, "sectors": sectors, "headline": headline}),
+                    pre.map(|_| usize::MAX),
+                )
             }
             Job::Chapter(i) => {
                 let p = &s.pages[*i];
@@ -174,7 +230,9 @@ impl<'a> Renderer<'a> {
                 }
                 let order = self.reading_order();
                 let pos = order.iter().position(|x| x == i).unwrap_or(0);
-                let nav = |j: Option<&usize>| j.map(|&j| json!({"url": chapter_url(lang, &s.pages[j].id), "title": s.pages[j].title.get(lang)}));
+                let nav = |j: Option<&usize>| {
+                    j.map(|&j| json!({"url": chapter_url(lang, &s.pages[j].id), "title": s.pages[j].title.get(lang)}))
+                };
                 let extra = json!({
                     "page": {
                         "title": p.title.get(lang), "editorial_title": p.editorial_title, "html": body,
@@ -185,7 +243,14 @@ impl<'a> Renderer<'a> {
                     "prev": nav(if pos > 0 { order.get(pos - 1) } else { None }),
                     "next": nav(order.get(pos + 1)),
                 });
-                one(path, "chapter.html", "chapter", p.title.get(lang).clone(), extra, Some(*i))
+                one(
+                    path,
+                    "chapter.html",
+                    "chapter",
+                    p.title.get(lang).clone(),
+                    extra,
+                    Some(*i),
+                )
             }
             Job::Parallel(i) => {
                 let p = &s.pages[*i];
@@ -193,22 +258,43 @@ impl<'a> Renderer<'a> {
                 let root = root_of(&path);
                 let rows = self.parallel_rows(lang, p, &root)?;
                 let extra = json!({"page": {"title": p.title.get(lang), "url": chapter_url(lang, &p.id)}, "rows": rows});
-                one(path, "parallel.html", "parallel", format!("{} · {}", p.title.get(lang), tr("side_by_side")), extra, Some(*i))
+                one(
+                    path,
+                    "parallel.html",
+                    "parallel",
+                    format!("{} · {}", p.title.get(lang), tr("side_by_side")),
+                    extra,
+                    Some(*i),
+                )
             }
             Job::Sidebar(i) => {
                 let b = &s.sidebars[*i];
                 let path = sidebar_url(lang, b.number);
                 let html = self.sidebar_box(lang, *i, &root_of(&path))?;
                 let page = b.page.map(|pi| &s.pages[pi]);
-                let extra = json!({"box": {"label": box_label(t, b.number), "title": b.title.get(lang), "page_url": page.map(|p| format!("{}#sidebar-{}", chapter_url(lang, &p.id), b.number)), "page_title": page.map(|p| p.title.get(lang)), "count": b.categories.iter().map(|c| c.projects.len()).sum::<usize>()}, "box_html": html});
-                one(path, "sidebar.html", "sidebar", format!("{} {}", box_label(t, b.number), b.title.get(lang)), extra, b.page)
+                let extra = json!({"box": {"label": box_label(t, b.number), "heading": box_heading(t, b.number, b.title.get(lang)), "title": b.title.get(lang), "page_url": page.map(|p| format!("{}#sidebar-{}", chapter_url(lang, &p.id), b.number)), "page_title": page.map(|p| p.title.get(lang)), "count": b.categories.iter().map(|c| c.projects.len()).sum::<usize>()}, "box_html": html});
+                one(
+                    path,
+                    "sidebar.html",
+                    "sidebar",
+                    box_heading(t, b.number, b.title.get(lang)),
+                    extra,
+                    b.page,
+                )
             }
             Job::Sectors => {
                 let tree: Vec<Value> = s.sectors.iter().filter(|x| x.parent.is_none()).map(|x| json!({
                     "name": x.name.get(lang), "url": sector_url(lang, &x.id), "counts": self.counts(lang, x),
                     "children": x.children.iter().map(|&c| json!({"name": s.sectors[c].name.get(lang), "url": sector_url(lang, &s.sectors[c].id), "counts": self.counts(lang, &s.sectors[c])})).collect::<Vec<_>>()
                 })).collect();
-                one(format!("{}/sectors/index.html", lang.code()), "sectors.html", "sectors", tr("sectors"), json!({"tree": tree}), None)
+                one(
+                    format!("{}/sectors/index.html", lang.code()),
+                    "sectors.html",
+                    "sectors",
+                    tr("sectors"),
+                    json!({"tree": tree}),
+                    None,
+                )
             }
             Job::Sector(i) => self.sector_page(lang, *i).map(|f| vec![f]),
             Job::Enterprises => {
@@ -219,35 +305,81 @@ impl<'a> Renderer<'a> {
                     ents.sort_by(|a, b| a.0.cmp(&b.0));
                     json!({"id": x.id, "name": x.name.get(lang), "url": sector_url(lang, &x.id), "enterprises": ents.into_iter().map(|e| e.1).collect::<Vec<_>>()})
                 }).collect();
-                one(format!("{}/enterprises/index.html", lang.code()), "enterprises.html", "enterprises", tr("enterprises"), json!({"alphabetical": alpha.into_iter().map(|a| a.1).collect::<Vec<_>>(), "by_sector": by_sector}), None)
+                one(
+                    format!("{}/enterprises/index.html", lang.code()),
+                    "enterprises.html",
+                    "enterprises",
+                    tr("enterprises"),
+                    json!({"alphabetical": alpha.into_iter().map(|a| a.1).collect::<Vec<_>>(), "by_sector": by_sector}),
+                    None,
+                )
             }
             Job::Enterprise(i) => self.enterprise_page(lang, *i).map(|f| vec![f]),
             Job::Projects => {
                 let boxes: Vec<Value> = s.sidebars.iter().map(|b| json!({
-                    "number": b.number, "label": box_label(t, b.number), "title": b.title.get(lang), "url": sidebar_url(lang, b.number),
+                    "number": b.number, "label": box_label(t, b.number), "heading": box_heading(t, b.number, b.title.get(lang)), "title": b.title.get(lang), "url": sidebar_url(lang, b.number),
                     "categories": b.categories.iter().map(|c| json!({"name": c.name.get(lang), "projects": c.projects.iter().map(|&p| {
                         let pr = &s.projects[p];
                         json!({"name": pr.name.get(lang), "url": format!("{}#{}", sidebar_url(lang, pr.sidebar), pr.id), "sectors": pr.sectors.iter().map(|&x| self.sector_ref(lang, x)).collect::<Vec<_>>(), "sector_ids": self.sector_ids_with_parents(&pr.sectors)})
                     }).collect::<Vec<_>>()})).collect::<Vec<_>>()
                 })).collect();
-                one(format!("{}/projects/index.html", lang.code()), "projects.html", "projects", tr("projects"), json!({"boxes": boxes, "sector_options": self.sector_options(lang)}), None)
+                one(
+                    format!("{}/projects/index.html", lang.code()),
+                    "projects.html",
+                    "projects",
+                    tr("projects"),
+                    json!({"boxes": boxes, "sector_options": self.sector_options(lang)}),
+                    None,
+                )
             }
             Job::Targets => {
                 let path = format!("{}/targets/index.html", lang.code());
                 let mut groups = Vec::new();
-                for (kind, title) in [(TargetKind::Target, tr("targets_for_2010")), (TargetKind::Baseline, tr("baselines"))] {
-                    let rows: Vec<Value> = (0..s.targets.len()).filter(|&i| s.targets[i].record.kind == kind).map(|i| self.target_json(lang, i)).collect();
+                for (kind, title) in [
+                    (TargetKind::Target, tr("targets_for_2010")),
+                    (TargetKind::Baseline, tr("baselines")),
+                ] {
+                    let rows: Vec<Value> = (0..s.targets.len())
+                        .filter(|&i| s.targets[i].record.kind == kind)
+                        .map(|i| self.target_json(lang, i))
+                        .collect();
                     groups.push(json!({"id": if kind == TargetKind::Target { "targets" } else { "baselines" }, "title": title, "rows": rows}));
                 }
-                let chart = self.chart(lang, "targets-chart", &(0..s.targets.len()).collect::<Vec<_>>());
-                one(path, "targets.html", "targets", tr("targets"), json!({"groups": groups, "chart": chart}), None)
+                let chart = self.chart(
+                    lang,
+                    "targets-chart",
+                    &(0..s.targets.len()).collect::<Vec<_>>(),
+                );
+                one(
+                    path,
+                    "targets.html",
+                    "targets",
+                    tr("targets"),
+                    json!({"groups": groups, "chart": chart}),
+                    None,
+                )
             }
             Job::Glossary => {
                 let terms: Vec<Value> = s.glossary.iter().map(|g| json!({"id": g.id, "zh": g.zh, "en": g.en, "note": g.note.as_ref().map(|n| n.get(lang).clone()).unwrap_or_default()})).collect();
-                one(format!("{}/glossary/index.html", lang.code()), "glossary.html", "glossary", tr("glossary"), json!({"terms": terms}), None)
+                one(
+                    format!("{}/glossary/index.html", lang.code()),
+                    "glossary.html",
+                    "glossary",
+                    tr("glossary"),
+                    json!({"terms": terms}),
+                    None,
+                )
             }
             Job::Search => {
-                let page = self.page(lang, &format!("{}/search/index.html", lang.code()), "search.html", "search", &tr("search"), json!({"sector_options": self.sector_options(lang)}), None)?;
+                let page = self.page(
+                    lang,
+                    &format!("{}/search/index.html", lang.code()),
+                    "search.html",
+                    "search",
+                    &tr("search"),
+                    json!({"sector_options": self.sector_options(lang)}),
+                    None,
+                )?;
                 Ok(vec![page, self.search_index(lang)])
             }
             Job::Data => {
@@ -255,20 +387,56 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|(name, n)| json!({"name": name, "title": tr(name), "count": n, "json": format!("data/{name}.json"), "csv": format!("data/{name}.csv")}))
                     .collect();
-                one(format!("{}/data/index.html", lang.code()), "data.html", "data", tr("data_downloads"), json!({"tables": tables}), None)
+                one(
+                    format!("{}/data/index.html", lang.code()),
+                    "data.html",
+                    "data",
+                    tr("data_downloads"),
+                    json!({"tables": tables}),
+                    None,
+                )
             }
             Job::Print { bilingual } => {
-                let path = if *bilingual { format!("{}/print/bilingual/index.html", lang.code()) } else { format!("{}/print/index.html", lang.code()) };
+                let path = if *bilingual {
+                    format!("{}/print/bilingual/index.html", lang.code())
+                } else {
+                    format!("{}/print/index.html", lang.code())
+                };
                 let root = root_of(&path);
                 let mut chapters = Vec::new();
                 for i in self.reading_order() {
                     let p = &s.pages[i];
-                    let rows = if *bilingual { self.parallel_rows(lang, p, &root)? } else { vec![] };
+                    let rows = if *bilingual {
+                        self.parallel_rows(lang, p, &root)?
+                    } else {
+                        vec![]
+                    };
                     chapters.push(json!({"id": p.id, "title": p.title.get(lang), "html": self.body_html(lang, p, &root)?, "rows": rows}));
                 }
-                let (other, switch) = if *bilingual { (format!("{}/print/index.html", lang.code()), tr("print_single")) } else { (format!("{}/print/bilingual/index.html", lang.code()), tr("print_bilingual")) };
-                let title = if *bilingual { tr("print_bilingual") } else { tr("print_edition") };
-                one(path, "print.html", "print", title, json!({"chapters": chapters, "bilingual": bilingual, "other_print_url": other, "print_switch": switch}), None)
+                let (other, switch) = if *bilingual {
+                    (
+                        format!("{}/print/index.html", lang.code()),
+                        tr("print_single"),
+                    )
+                } else {
+                    (
+                        format!("{}/print/bilingual/index.html", lang.code()),
+                        tr("print_bilingual"),
+                    )
+                };
+                let title = if *bilingual {
+                    tr("print_bilingual")
+                } else {
+                    tr("print_edition")
+                };
+                one(
+                    path,
+                    "print.html",
+                    "print",
+                    title,
+                    json!({"chapters": chapters, "bilingual": bilingual, "other_print_url": other, "print_switch": switch}),
+                    None,
+                )
             }
         }
     }
@@ -288,14 +456,31 @@ impl<'a> Renderer<'a> {
     fn counts(&self, lang: Lang, x: &crate::resolve::Sector) -> String {
         let t = self.strings.get(lang);
         let all = self.sector_family(x);
-        let ents: std::collections::BTreeSet<usize> = all.iter().flat_map(|&i| self.site.sectors[i].enterprises.iter().copied()).collect();
-        let projects: std::collections::BTreeSet<usize> = all.iter().flat_map(|&i| self.site.sectors[i].projects.iter().copied()).collect();
-        format!("{} {} · {} {}", ents.len(), t.get("enterprises_count").cloned().unwrap_or_default(), projects.len(), t.get("projects_count").cloned().unwrap_or_default())
+        let ents: std::collections::BTreeSet<usize> = all
+            .iter()
+            .flat_map(|&i| self.site.sectors[i].enterprises.iter().copied())
+            .collect();
+        let projects: std::collections::BTreeSet<usize> = all
+            .iter()
+            .flat_map(|&i| self.site.sectors[i].projects.iter().copied())
+            .collect();
+        format!(
+            "{} {} · {} {}",
+            ents.len(),
+            t.get("enterprises_count").cloned().unwrap_or_default(),
+            projects.len(),
+            t.get("projects_count").cloned().unwrap_or_default()
+        )
     }
 
     /// A sector and its descendants.
     fn sector_family(&self, x: &crate::resolve::Sector) -> Vec<usize> {
-        let me = self.site.sectors.iter().position(|s| s.id == x.id).unwrap_or(0);
+        let me = self
+            .site
+            .sectors
+            .iter()
+            .position(|s| s.id == x.id)
+            .unwrap_or(0);
         let mut v = vec![me];
         let mut i = 0;
         while i < v.len() {
@@ -326,7 +511,13 @@ impl<'a> Renderer<'a> {
 
     fn sector_options(&self, lang: Lang) -> Vec<Value> {
         let mut v = Vec::new();
-        for (i, x) in self.site.sectors.iter().enumerate().filter(|(_, x)| x.parent.is_none()) {
+        for (i, x) in self
+            .site
+            .sectors
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.parent.is_none())
+        {
             v.push(json!({"id": x.id, "name": x.name.get(lang)}));
             for &c in &self.site.sectors[i].children {
                 v.push(json!({"id": self.site.sectors[c].id, "name": format!("— {}", self.site.sectors[c].name.get(lang))}));
@@ -362,27 +553,70 @@ impl<'a> Renderer<'a> {
         let mut percents = Vec::new();
         for &i in targets {
             let r = &s.targets[i].record;
-            if let Some(b) = r.baseline.as_ref().and_then(|b| s.targets.iter().find(|x| &x.record.id == b)) {
+            if let Some(b) = r
+                .baseline
+                .as_ref()
+                .and_then(|b| s.targets.iter().find(|x| &x.record.id == b))
+            {
                 let br = &b.record;
-                pairs.entry(r.unit.get(lang).clone()).or_default().push(chart::Row {
-                    label: r.label.get(lang).clone(),
-                    bars: vec![
-                        chart::Bar { value: br.value, text: format!("{} ({})", numbers::display(br.value, &br.unit.zh, &br.unit.en, lang), br.year.map(|y| y.to_string()).unwrap_or_default()), class: "bar-base" },
-                        chart::Bar { value: r.value, text: format!("{} ({})", numbers::display(r.value, &r.unit.zh, &r.unit.en, lang), r.year.map(|y| y.to_string()).unwrap_or_default()), class: "bar-target" },
-                    ],
-                });
+                pairs
+                    .entry(r.unit.get(lang).clone())
+                    .or_default()
+                    .push(chart::Row {
+                        label: r.label.get(lang).clone(),
+                        bars: vec![
+                            chart::Bar {
+                                value: br.value,
+                                text: format!(
+                                    "{} ({})",
+                                    numbers::display(br.value, &br.unit.zh, &br.unit.en, lang),
+                                    br.year.map(|y| y.to_string()).unwrap_or_default()
+                                ),
+                                class: "bar-base",
+                            },
+                            chart::Bar {
+                                value: r.value,
+                                text: format!(
+                                    "{} ({})",
+                                    numbers::display(r.value, &r.unit.zh, &r.unit.en, lang),
+                                    r.year.map(|y| y.to_string()).unwrap_or_default()
+                                ),
+                                class: "bar-target",
+                            },
+                        ],
+                    });
             } else if r.kind == TargetKind::Target && r.unit.zh == "%" {
-                percents.push(chart::Row { label: r.label.get(lang).clone(), bars: vec![chart::Bar { value: r.value, text: numbers::display(r.value, "%", "%", lang), class: "bar-target" }] });
+                percents.push(chart::Row {
+                    label: r.label.get(lang).clone(),
+                    bars: vec![chart::Bar {
+                        value: r.value,
+                        text: numbers::display(r.value, "%", "%", lang),
+                        class: "bar-target",
+                    }],
+                });
             }
         }
         let base = t.get("chart_baseline").cloned().unwrap_or_default();
         let target = t.get("chart_target").cloned().unwrap_or_default();
         let mut out = String::new();
         for (k, (unit, rows)) in pairs.iter().enumerate() {
-            let title = format!("{} ({unit})", t.get("chart_pairs").cloned().unwrap_or_default());
-            out.push_str(&chart::bars(&format!("{id}-p{k}"), &title, &[("bar-base", &base), ("bar-target", &target)], rows));
+            let title = format!(
+                "{} ({unit})",
+                t.get("chart_pairs").cloned().unwrap_or_default()
+            );
+            out.push_str(&chart::bars(
+                &format!("{id}-p{k}"),
+                &title,
+                &[("bar-base", &base), ("bar-target", &target)],
+                rows,
+            ));
         }
-        out.push_str(&chart::bars(&format!("{id}-pct"), &t.get("chart_percent").cloned().unwrap_or_default(), &[], &percents));
+        out.push_str(&chart::bars(
+            &format!("{id}-pct"),
+            &t.get("chart_percent").cloned().unwrap_or_default(),
+            &[],
+            &percents,
+        ));
         out
     }
 
@@ -401,21 +635,35 @@ impl<'a> Renderer<'a> {
                 for &u in units {
                     let Some(unit) = us.get(u) else { continue };
                     match unit.kind {
-                        UnitKind::Heading { .. } => html.push_str(&format!("<h3>{}</h3>", unit.html)),
+                        UnitKind::Heading { .. } => {
+                            html.push_str(&format!("<h3>{}</h3>", unit.html))
+                        }
                         UnitKind::Sidebar { .. } => {}
                         _ => html.push_str(&format!("<p>{}</p>", unit.html)),
                     }
                 }
-                let anchor = us.get(units[0]).map(|u| u.anchor.clone()).unwrap_or_default();
+                let anchor = us
+                    .get(units[0])
+                    .map(|u| u.anchor.clone())
+                    .unwrap_or_default();
                 passages.push(json!({"html": html.replace(ROOT, &root), "url": format!("{}#{}", chapter_url(lang, &p.id), anchor), "page_title": p.title.get(lang)}));
             }
         }
         let pages: Vec<Value> = x.pages.iter().map(|&p| json!({"url": chapter_url(lang, &s.pages[p].id), "title": s.pages[p].title.get(lang)})).collect();
-        let targets: Vec<usize> = family.iter().flat_map(|&f| s.sectors[f].targets.iter().copied()).collect();
-        let mut projects: Vec<usize> = family.iter().flat_map(|&f| s.sectors[f].projects.iter().copied()).collect();
+        let targets: Vec<usize> = family
+            .iter()
+            .flat_map(|&f| s.sectors[f].targets.iter().copied())
+            .collect();
+        let mut projects: Vec<usize> = family
+            .iter()
+            .flat_map(|&f| s.sectors[f].projects.iter().copied())
+            .collect();
         projects.sort();
         projects.dedup();
-        let mut ents: Vec<usize> = family.iter().flat_map(|&f| s.sectors[f].enterprises.iter().copied()).collect();
+        let mut ents: Vec<usize> = family
+            .iter()
+            .flat_map(|&f| s.sectors[f].enterprises.iter().copied())
+            .collect();
         ents.sort();
         ents.dedup();
         let mut ents: Vec<(String, Value)> = ents.iter().map(|&e| (sort_key(s.enterprises[e].name.get(lang), lang), json!({"name": s.enterprises[e].name.get(lang), "url": enterprise_url(lang, &s.enterprises[e].id)}))).collect();
@@ -431,7 +679,15 @@ impl<'a> Renderer<'a> {
             "projects": projects.iter().map(|&p| { let pr = &s.projects[p]; json!({"name": pr.name.get(lang), "url": format!("{}#{}", sidebar_url(lang, pr.sidebar), pr.id), "box": box_label(t, pr.sidebar)}) }).collect::<Vec<_>>(),
             "enterprises": ents.into_iter().map(|e| e.1).collect::<Vec<_>>(),
         }});
-        self.page(lang, &path, "sector.html", "sector", x.name.get(lang), extra, None)
+        self.page(
+            lang,
+            &path,
+            "sector.html",
+            "sector",
+            x.name.get(lang),
+            extra,
+            None,
+        )
     }
 
     fn enterprise_page(&self, lang: Lang, i: usize) -> Result<OutFile, Diagnostic> {
@@ -454,17 +710,25 @@ impl<'a> Renderer<'a> {
             "projects": e.projects.iter().map(|&p| { let pr = &s.projects[p]; json!({"name": pr.name.get(lang), "url": format!("{}#{}", sidebar_url(lang, pr.sidebar), pr.id), "box": box_label(t, pr.sidebar)}) }).collect::<Vec<_>>(),
             "mentions": mentions,
         }});
-        self.page(lang, &path, "enterprise.html", "enterprise", e.name.get(lang), extra, None)
+        self.page(
+            lang,
+            &path,
+            "enterprise.html",
+            "enterprise",
+            e.name.get(lang),
+            extra,
+            None,
+        )
     }
 
     /// A chapter's body with its 专栏 boxes in place and links made relative to `root`.
     fn body_html(&self, lang: Lang, p: &Page, root: &str) -> Result<String, Diagnostic> {
         let mut html = p.body.get(lang).html.clone();
         for u in &p.body.get(lang).units {
-            if let UnitKind::Sidebar { number } = u.kind {
-                if let Some(bi) = self.site.sidebars.iter().position(|b| b.number == number) {
-                    html = html.replace(&sidebar_marker(number), &self.sidebar_box(lang, bi, root)?);
-                }
+            if let UnitKind::Sidebar { number } = u.kind
+                && let Some(bi) = self.site.sidebars.iter().position(|b| b.number == number)
+            {
+                html = html.replace(&sidebar_marker(number), &self.sidebar_box(lang, bi, root)?);
             }
         }
         Ok(html.replace(ROOT, root))
@@ -480,7 +744,7 @@ impl<'a> Renderer<'a> {
                    "enterprises": pr.enterprises.iter().map(|&e| json!({"name": s.enterprises[e].name.get(lang), "url": enterprise_url(lang, &s.enterprises[e].id)})).collect::<Vec<_>>()})
         }).collect::<Vec<_>>()})).collect();
         let mut cx = tera::Context::new();
-        cx.insert("box", &json!({"number": b.number, "label": box_label(t, b.number), "title": b.title.get(lang), "url": sidebar_url(lang, b.number), "categories": categories}));
+        cx.insert("box", &json!({"number": b.number, "label": box_label(t, b.number), "heading": box_heading(t, b.number, b.title.get(lang)), "title": b.title.get(lang), "url": sidebar_url(lang, b.number), "categories": categories}));
         cx.insert("root", root);
         cx.insert("t", t);
         cx.insert("lang", lang.code());
@@ -501,13 +765,30 @@ impl<'a> Renderer<'a> {
             let (a, b) = if let UnitKind::Sidebar { number } = u.kind {
                 let bi = self.site.sidebars.iter().position(|x| x.number == number);
                 match bi {
-                    Some(bi) => (self.sidebar_box(lang, bi, root)?.replace(&format!("id=\"sidebar-{number}"), &format!("id=\"{}-sidebar-{number}", lang.code())), self.sidebar_box(lang.other(), bi, root)?.replace(&format!("id=\""), &format!("id=\"{}-", lang.other().code()))),
+                    Some(bi) => (
+                        self.sidebar_box(lang, bi, root)?.replace(
+                            &format!("id=\"sidebar-{number}"),
+                            &format!("id=\"{}-sidebar-{number}", lang.code()),
+                        ),
+                        self.sidebar_box(lang.other(), bi, root)?.replace(
+                            &"id=\"".to_string(),
+                            &format!("id=\"{}-", lang.other().code()),
+                        ),
+                    ),
                     None => (String::new(), String::new()),
                 }
             } else {
-                (u.html.replace(ROOT, root), twin.map(|v| v.html.replace(ROOT, root)).unwrap_or_default())
+                (
+                    u.html.replace(ROOT, root),
+                    twin.map(|v| v.html.replace(ROOT, root)).unwrap_or_default(),
+                )
             };
-            let kind = match u.kind { UnitKind::Heading { .. } => "heading", UnitKind::Sidebar { .. } => "box", UnitKind::Item => "item", UnitKind::Paragraph => "paragraph" };
+            let kind = match u.kind {
+                UnitKind::Heading { .. } => "heading",
+                UnitKind::Sidebar { .. } => "box",
+                UnitKind::Item => "item",
+                UnitKind::Paragraph => "paragraph",
+            };
             rows.push(json!({"anchor": u.anchor, "kind": kind, "level": level, "box": boxed, "first": a, "second": b, "first_lang": lang.html_lang(), "second_lang": lang.other().html_lang()}));
         }
         Ok(rows)
@@ -524,7 +805,12 @@ impl<'a> Renderer<'a> {
                 }
                 let mut secs: Vec<usize> = p.sector.into_iter().collect();
                 for (si, sec) in s.sectors.iter().enumerate() {
-                    if sec.passages.iter().any(|(pi, units)| *pi == i && units.iter().any(|&k| p.body.zh.units.get(k).is_some_and(|z| z.anchor == u.anchor))) {
+                    if sec.passages.iter().any(|(pi, units)| {
+                        *pi == i
+                            && units.iter().any(|&k| {
+                                p.body.zh.units.get(k).is_some_and(|z| z.anchor == u.anchor)
+                            })
+                    }) {
                         secs.push(si);
                     }
                 }
@@ -535,17 +821,30 @@ impl<'a> Renderer<'a> {
             for c in &b.categories {
                 for &pi in &c.projects {
                     let pr = &s.projects[pi];
-                    passages.push(json!({"url": format!("{}#{}", sidebar_url(lang, b.number), pr.id), "title": format!("{} {}", box_label(self.strings.get(lang), b.number), b.title.get(lang)), "text": format!("{}：{}", c.name.get(lang), pr.name.get(lang)).replace("：", if lang == Lang::En { ": " } else { "：" }), "sectors": self.sector_ids_with_parents(&pr.sectors).split(' ').filter(|x| !x.is_empty()).collect::<Vec<_>>(), "order": 10_000 + pi}));
+                    passages.push(json!({"url": format!("{}#{}", sidebar_url(lang, b.number), pr.id), "title": box_heading(self.strings.get(lang), b.number, b.title.get(lang)), "text": format!("{}：{}", c.name.get(lang), pr.name.get(lang)).replace("：", if lang == Lang::En { ": " } else { "：" }), "sectors": self.sector_ids_with_parents(&pr.sectors).split(' ').filter(|x| !x.is_empty()).collect::<Vec<_>>(), "order": 10_000 + pi}));
                 }
             }
         }
-        let bytes = serde_json::to_vec(&json!({"lang": lang.code(), "passages": passages})).unwrap_or_default();
-        OutFile { path: format!("{}/search/index.json", lang.code()), bytes }
+        let bytes = serde_json::to_vec(&json!({"lang": lang.code(), "passages": passages}))
+            .unwrap_or_default();
+        OutFile {
+            path: format!("{}/search/index.json", lang.code()),
+            bytes,
+        }
     }
 
     /// The context every page shares, plus the page's own values.
     #[allow(clippy::too_many_arguments)]
-    fn page(&self, lang: Lang, path: &str, template: &str, kind: &str, title: &str, extra: Value, current: Option<usize>) -> Result<OutFile, Diagnostic> {
+    fn page(
+        &self,
+        lang: Lang,
+        path: &str,
+        template: &str,
+        kind: &str,
+        title: &str,
+        extra: Value,
+        current: Option<usize>,
+    ) -> Result<OutFile, Diagnostic> {
         let s = self.site;
         let t = self.strings.get(lang);
         let root = root_of(path);
@@ -555,24 +854,65 @@ impl<'a> Renderer<'a> {
         cx.insert("lang", lang.code());
         cx.insert("html_lang", lang.html_lang());
         cx.insert("other_html_lang", lang.other().html_lang());
-        cx.insert("other_name", &match lang { Lang::Zh => &s.config.language.en.name, Lang::En => &s.config.language.zh.name });
+        cx.insert(
+            "other_name",
+            &match lang {
+                Lang::Zh => &s.config.language.en.name,
+                Lang::En => &s.config.language.zh.name,
+            },
+        );
         cx.insert("t", t);
         cx.insert("root", &root);
         cx.insert("self_path", path);
         cx.insert("twin_path", &twin);
         cx.insert("title", title);
         cx.insert("kind", kind);
-        cx.insert("description", &s.config.book.description.as_ref().map(|d| d.get(lang).clone()).unwrap_or_else(|| s.plan.title.get(lang).clone()));
+        cx.insert(
+            "description",
+            &s.config
+                .book
+                .description
+                .as_ref()
+                .map(|d| d.get(lang).clone())
+                .unwrap_or_else(|| s.plan.title.get(lang).clone()),
+        );
         cx.insert("site", &json!({"title": s.config.book.title.get(lang)}));
         cx.insert("plan", &json!({"title": s.plan.title.get(lang), "subtitle": s.plan.subtitle.as_ref().map(|x| x.get(lang)), "issuer": s.plan.issuer.get(lang), "period": s.plan.period}));
-        cx.insert("notice", &if lang == Lang::En { Some(s.plan.translation.notice.en.replace("{date}", &s.plan.translation.date)) } else { None });
+        cx.insert(
+            "notice",
+            &if lang == Lang::En {
+                Some(
+                    s.plan
+                        .translation
+                        .notice
+                        .en
+                        .replace("{date}", &s.plan.translation.date),
+                )
+            } else {
+                None
+            },
+        );
         cx.insert("assets", &self.assets);
         cx.insert("toc", &self.toc(lang, current));
         cx.insert("breadcrumbs", &self.breadcrumbs(lang, kind, title, current));
         let (updated, edit) = match current.and_then(|c| s.pages.get(c)) {
             Some(p) => {
-                let src = p.source.get(lang).display.to_string_lossy().replace('\\', "/");
-                (self.history.last_changed(&[&src, &p.meta_path.to_string_lossy()]), s.config.output.html.edit_url_template.as_ref().map(|tpl| tpl.replace("{path}", &src)))
+                let src = p
+                    .source
+                    .get(lang)
+                    .display
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                (
+                    self.history
+                        .last_changed(&[&src, &p.meta_path.to_string_lossy()]),
+                    s.config
+                        .output
+                        .html
+                        .edit_url_template
+                        .as_ref()
+                        .map(|tpl| tpl.replace("{path}", &src)),
+                )
             }
             None => (None, None),
         };
@@ -584,7 +924,10 @@ impl<'a> Renderer<'a> {
             }
         }
         let html = self.render_template(template, &cx)?;
-        Ok(OutFile { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(OutFile {
+            path: path.to_string(),
+            bytes: html.into_bytes(),
+        })
     }
 
     fn render_template(&self, template: &str, cx: &tera::Context) -> Result<String, Diagnostic> {
@@ -604,13 +947,20 @@ impl<'a> Renderer<'a> {
         })).collect()
     }
 
-    fn breadcrumbs(&self, lang: Lang, kind: &str, title: &str, current: Option<usize>) -> Vec<Value> {
+    fn breadcrumbs(
+        &self,
+        lang: Lang,
+        kind: &str,
+        title: &str,
+        current: Option<usize>,
+    ) -> Vec<Value> {
         let s = self.site;
         let t = self.strings.get(lang);
         if kind == "home" {
             return vec![];
         }
-        let mut v = vec![json!({"title": t.get("home"), "url": format!("{}/index.html", lang.code())})];
+        let mut v =
+            vec![json!({"title": t.get("home"), "url": format!("{}/index.html", lang.code())})];
         let section = match kind {
             "sector" => Some(("sectors", "sectors/index.html")),
             "enterprise" => Some(("enterprises", "enterprises/index.html")),
@@ -644,19 +994,46 @@ impl<'a> Renderer<'a> {
         cx.insert("t_zh", &self.strings.zh);
         cx.insert("t_en", &self.strings.en);
         cx.insert("assets", &self.assets);
-        let base = s.config.output.html.site_url.as_deref().and_then(|u| u.split_once("://").map(|(_, r)| r)).and_then(|r| r.find('/').map(|i| r[i..].to_string())).unwrap_or_else(|| "/".into());
-        let base = if base.ends_with('/') { base } else { format!("{base}/") };
+        let base = s
+            .config
+            .output
+            .html
+            .site_url
+            .as_deref()
+            .and_then(|u| u.split_once("://").map(|(_, r)| r))
+            .and_then(|r| r.find('/').map(|i| r[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+        let base = if base.ends_with('/') {
+            base
+        } else {
+            format!("{base}/")
+        };
         cx.insert("base", &base);
         Ok(vec![
-            OutFile { path: "index.html".into(), bytes: self.render_template("cover.html", &cx)?.into_bytes() },
-            OutFile { path: "404.html".into(), bytes: self.render_template("404.html", &cx)?.into_bytes() },
+            OutFile {
+                path: "index.html".into(),
+                bytes: self.render_template("cover.html", &cx)?.into_bytes(),
+            },
+            OutFile {
+                path: "404.html".into(),
+                bytes: self.render_template("404.html", &cx)?.into_bytes(),
+            },
         ])
     }
 }
 
+/// "专栏1先进制造业重点建设项目" / "Box 1: Key Construction Projects ...", as the plan heads a box.
+fn box_heading(t: &Strings, n: u32, title: &str) -> String {
+    t.get("box_heading")
+        .map(|l| l.replace("{n}", &n.to_string()).replace("{title}", title))
+        .unwrap_or_else(|| format!("{n} {title}"))
+}
+
 /// "专栏1" / "Box 1".
 fn box_label(t: &Strings, n: u32) -> String {
-    t.get("box_label").map(|l| l.replace("{n}", &n.to_string())).unwrap_or_else(|| n.to_string())
+    t.get("box_label")
+        .map(|l| l.replace("{n}", &n.to_string()))
+        .unwrap_or_else(|| n.to_string())
 }
 
 /// Sort key: pinyin (tone-less, letter by letter) for Chinese, case-folded text for English.
@@ -686,7 +1063,12 @@ pub fn excerpt(text: &str, names: &[&String]) -> String {
     if chars.len() <= 180 {
         return text.to_string();
     }
-    let pos = names.iter().filter_map(|n| text.find(n.as_str())).min().map(|b| text[..b].chars().count()).unwrap_or(0);
+    let pos = names
+        .iter()
+        .filter_map(|n| text.find(n.as_str()))
+        .min()
+        .map(|b| text[..b].chars().count())
+        .unwrap_or(0);
     let start = pos.saturating_sub(60);
     let end = (pos + 120).min(chars.len());
     let mut s: String = chars[start..end].iter().collect();

@@ -50,7 +50,13 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
     let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
     let mut assets = BTreeMap::new();
     for (file, text) in DEFAULT_FILES {
-        add(file, PathBuf::from("themes/default").join(file), text.to_string(), &mut templates, &mut assets);
+        add(
+            file,
+            PathBuf::from("themes/default").join(file),
+            text.to_string(),
+            &mut templates,
+            &mut assets,
+        );
     }
     let mut dirs = vec![root.join("themes/default")];
     if name != "default" {
@@ -65,11 +71,17 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         dirs.push(dir);
     }
     for dir in dirs.iter().filter(|d| d.is_dir()) {
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Ok(inner) = entry.path().strip_prefix(dir) else { continue };
+            let Ok(inner) = entry.path().strip_prefix(dir) else {
+                continue;
+            };
             let key = inner.to_string_lossy().replace('\\', "/");
             let rel = relative(root, entry.path());
             if key.starts_with("templates/") {
@@ -82,7 +94,11 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
                     Ok(bytes) => {
                         assets.insert(asset.to_string(), bytes);
                     }
-                    Err(e) => diags.push(Diagnostic::error(rel, "io", format!("cannot read asset: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        rel,
+                        "io",
+                        format!("cannot read asset: {e}"),
+                    )),
                 }
             }
         }
@@ -98,16 +114,24 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
             diags.push(template_error(path, &e));
         }
     }
-    if ok {
-        if let Err(e) = tera.build_inheritance_chains() {
-            diags.push(Diagnostic::error("themes", "template", crate::render::error_chain(&e)));
-            return None;
-        }
+    if ok && let Err(e) = tera.build_inheritance_chains() {
+        diags.push(Diagnostic::error(
+            "themes",
+            "template",
+            crate::render::error_chain(&e),
+        ));
+        return None;
     }
     ok.then_some(Theme { tera, assets })
 }
 
-fn add(key: &str, path: PathBuf, text: String, templates: &mut BTreeMap<String, (PathBuf, String)>, assets: &mut BTreeMap<String, Vec<u8>>) {
+fn add(
+    key: &str,
+    path: PathBuf,
+    text: String,
+    templates: &mut BTreeMap<String, (PathBuf, String)>,
+    assets: &mut BTreeMap<String, Vec<u8>>,
+) {
     if key.starts_with("templates/") {
         templates.insert(key.to_string(), (path, text));
     } else if let Some(a) = key.strip_prefix("static/") {
@@ -122,11 +146,19 @@ fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
             Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
         })
         .unwrap_or((1, 1));
-    let first = chain.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("template syntax error").trim().trim_start_matches("= ").to_string();
+    let first = chain
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("template syntax error")
+        .trim()
+        .trim_start_matches("= ")
+        .to_string();
     Diagnostic::error(path, "template", format!("template syntax error: {first}"))
         .at(line, col)
         .hint("fix the tera syntax here ({{ ... }} for values, {% ... %} for tags)")

@@ -42,10 +42,15 @@ fn hint_for(msg: &str) -> Option<String> {
             .nth(1)
             .map(|e| e.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
-        return Some(match crate::diag::suggest(field, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("remove `{field}`; valid fields are: {}", expected.join(", ")),
-        });
+        return Some(
+            match crate::diag::suggest(field, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "remove `{field}`; valid fields are: {}",
+                    expected.join(", ")
+                ),
+            },
+        );
     }
     if msg.starts_with("missing field") {
         return Some("add the missing field to this record".into());
@@ -83,7 +88,11 @@ mod tests {
     fn unknown_field_is_located_and_suggests() {
         let e = parse::<Rec>(&file("id: a\nsector: [b]\n")).unwrap_err();
         assert_eq!((e.line, e.col), (2, 1));
-        assert!(e.message.starts_with("unknown field `sector`"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unknown field `sector`"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.hint.as_deref(), Some("did you mean `sectors`?"));
     }
 

@@ -1,0 +1,166 @@
+//! Fixture books: one per error message (the exact text a user sees), one per audit finding,
+//! and a whole site compared file by file with its expected output.
+//! Re-bless snapshots with `INSTA_UPDATE=always cargo test` (or `cargo insta review`).
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn build_errors(root: &Path) -> String {
+    let out = root.join("public");
+    match planbook::build(root, &out) {
+        Ok(_) => "built without errors".to_string(),
+        Err(d) => {
+            assert!(
+                !out.exists(),
+                "a failed build must not create the output folder"
+            );
+            d.to_string()
+        }
+    }
+}
+
+#[test]
+fn every_error_case_reports_its_exact_message() {
+    let cases = cases("errors");
+    assert!(cases.len() >= 25, "error fixtures missing: {cases:?}");
+    for case in cases {
+        let book = book_with_overlay(&fixtures().join("errors").join(&case));
+        let text = build_errors(book.path());
+        assert_ne!(text, "built without errors", "case {case} should fail");
+        insta::assert_snapshot!(format!("error-{case}"), text);
+    }
+}
+
+#[test]
+fn every_audit_case_is_found_by_check() {
+    for case in cases("audit") {
+        let book = book_with_overlay(&fixtures().join("audit").join(&case));
+        let findings = planbook::check(book.path());
+        assert!(!findings.is_empty(), "case {case}: check found nothing");
+        insta::assert_snapshot!(format!("audit-{case}"), findings.to_string());
+    }
+}
+
+#[test]
+fn mini_book_output_matches_expected_files() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    let out = dir.path().join("public");
+    let report = planbook::build(dir.path(), &out).expect("mini book builds");
+    assert!(report.warnings.is_empty(), "{}", report.warnings);
+    let tree = read_tree(&out);
+    let listing: Vec<&str> = tree.iter().map(|(p, _)| p.as_str()).collect();
+    insta::assert_snapshot!("mini-files", listing.join("\n"));
+    for (path, bytes) in &tree {
+        if path.starts_with("assets/") {
+            continue;
+        }
+        let name = format!("mini-{}", path.replace('/', "__"));
+        insta::assert_snapshot!(name, String::from_utf8_lossy(bytes));
+    }
+}
+
+#[test]
+fn mini_book_checks_clean() {
+    let findings = planbook::check(&fixtures().join("sites/mini"));
+    assert!(findings.is_empty(), "{findings}");
+}
+
+#[test]
+fn init_creates_a_book_that_builds_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("new-plan");
+    planbook::init::run(&book).expect("init");
+    assert!(book.join("themes/default/templates/base.html").is_file());
+    let report = planbook::build(&book, &book.join("public")).expect("builds");
+    assert!(report.warnings.is_empty(), "{}", report.warnings);
+    assert!(planbook::check(&book).is_empty());
+    assert!(
+        book.join("public/en/enterprises/example-machinery/index.html")
+            .is_file()
+    );
+    let again = planbook::init::run(&book).unwrap_err();
+    assert_eq!(again.message, "the folder already exists and is not empty");
+}
+
+#[test]
+fn bom_and_crlf_files_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    for rel in [
+        "content/sectors.yaml",
+        "content/chapters/01-overview/zh.md",
+        "book.toml",
+    ] {
+        let p = dir.path().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap().replace('\n', "\r\n");
+        std::fs::write(&p, format!("\u{feff}{text}")).unwrap();
+    }
+    planbook::build(dir.path(), &dir.path().join("public")).expect("BOM and CRLF accepted");
+    let zh =
+        std::fs::read_to_string(dir.path().join("public/zh/chapters/overview/index.html")).unwrap();
+    assert!(zh.contains("到2030年，制造业增加值达到500亿元"));
+}
+
+#[test]
+fn output_path_that_is_a_file_is_an_error_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    let out = dir.path().join("public");
+    std::fs::write(&out, "not a folder").unwrap();
+    let err = planbook::build(dir.path(), &out)
+        .err()
+        .expect("fails")
+        .to_string();
+    assert!(
+        err.contains("error[output]: the output path is a file, not a folder"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "not a folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_under_content_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    std::os::unix::fs::symlink("..", dir.path().join("content/chapters/loop")).unwrap();
+    let err = planbook::build(dir.path(), &dir.path().join("public"))
+        .err()
+        .expect("fails")
+        .to_string();
+    assert!(
+        err.contains("error[discover]: symbolic link loop under content/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    let out = dir.path().join("public");
+    planbook::build(dir.path(), &out).expect("first build");
+    let before = read_tree(&out);
+    std::fs::write(dir.path().join("content/glossary.yaml"), "\n").unwrap();
+    assert!(planbook::build(dir.path(), &out).is_err());
+    assert_eq!(
+        read_tree(&out),
+        before,
+        "the previous site must survive a failed build"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    planbook::build(dir.path(), &dir.path().join("a")).unwrap();
+    planbook::build(dir.path(), &dir.path().join("b")).unwrap();
+    assert_eq!(
+        read_tree(&dir.path().join("a")),
+        read_tree(&dir.path().join("b"))
+    );
+}
