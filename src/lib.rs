@@ -22,6 +22,7 @@ pub mod model;
 pub mod numbers;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
 pub mod write;
 pub mod yaml;

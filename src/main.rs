@@ -35,6 +35,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to bind; only change it to share the preview on a trusted network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new bilingual book that builds and checks clean.
     Init {
         /// The folder to create.
@@ -82,6 +95,18 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => match planbook::serve::run(&root, std::net::SocketAddr::new(bind, port), open) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Init { dir } => match planbook::init::run(&dir) {
             Ok(n) => {
                 eprintln!(
