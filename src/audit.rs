@@ -51,6 +51,13 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
                 out.push(Diagnostic::warning(en_path, "name", format!("{} is not named as \"{}\" in the English passage #{}", e.name.zh, e.name.en, m.anchor)).at(line, 1).hint("use the enterprise's English name from content/enterprises.yaml, or add the form used here to its aliases.en"));
             }
         }
+        for anchor in &p.stale {
+            let line = en_by_anchor
+                .get(anchor.as_str())
+                .map(|u| u.line)
+                .unwrap_or(1);
+            out.push(Diagnostic::warning(en_path, "stale", format!("passage #{anchor} awaits an updated translation: its Chinese changed after the English was last updated")).at(line, 1).hint(format!("update the English, then run `planbook mark-translated {}`", p.id)));
+        }
         for u in &en.units {
             if let Some(c) = chinese_outside_parentheses(&u.text) {
                 out.push(

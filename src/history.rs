@@ -8,6 +8,8 @@ use std::process::Command;
 /// A commit that touched content: date (YYYY-MM-DD), subject, files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commit {
+    /// The abbreviated commit hash, used as an anchor.
+    pub id: String,
     pub date: String,
     pub subject: String,
     pub files: Vec<String>,
@@ -30,7 +32,7 @@ impl History {
                 "log",
                 "--no-merges",
                 "--date=short",
-                "--format=%x1e%ad%x1f%s",
+                "--format=%x1e%h%x1f%ad%x1f%s",
                 "--name-only",
                 "--relative",
                 "--",
@@ -47,7 +49,10 @@ impl History {
         let mut h = History::default();
         for rec in log.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
             let mut lines = rec.lines();
-            let Some((date, subject)) = lines.next().and_then(|l| l.split_once('\u{1f}')) else {
+            let Some((id, rest)) = lines.next().and_then(|l| l.split_once('\u{1f}')) else {
+                continue;
+            };
+            let Some((date, subject)) = rest.split_once('\u{1f}') else {
                 continue;
             };
             let files: Vec<String> = lines
@@ -58,6 +63,7 @@ impl History {
                 h.last.entry(f.clone()).or_insert_with(|| date.to_string());
             }
             h.commits.push(Commit {
+                id: format!("c-{id}"),
                 date: date.into(),
                 subject: subject.into(),
                 files,
@@ -82,9 +88,10 @@ mod tests {
 
     #[test]
     fn parses_git_log() {
-        let log = "\u{1e}2026-11-02\u{1f}Edit chapter\n\ncontent/chapters/01/zh.md\n\u{1e}2026-10-01\u{1f}First\n\ncontent/chapters/01/zh.md\ncontent/plan.yaml\n";
+        let log = "\u{1e}abc1234\u{1f}2026-11-02\u{1f}Edit chapter\n\ncontent/chapters/01/zh.md\n\u{1e}def5678\u{1f}2026-10-01\u{1f}First\n\ncontent/chapters/01/zh.md\ncontent/plan.yaml\n";
         let h = History::parse(log);
         assert_eq!(h.commits.len(), 2);
+        assert_eq!(h.commits[0].id, "c-abc1234");
         assert_eq!(
             h.last_changed(&["content/chapters/01/zh.md"]).as_deref(),
             Some("2026-11-02")

@@ -57,5 +57,32 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Bi<Strings>> {
             );
         }
     }
-    ok.then_some(Bi { zh, en })
+    ok.then(|| Bi {
+        zh: with_defaults(zh, DEFAULT_ZH),
+        en: with_defaults(en, DEFAULT_EN),
+    })
+}
+
+/// The default theme's strings, compiled in: a book's tables override them key by key, so a
+/// book written for an older theme still builds when the theme gains a string.
+const DEFAULT_ZH: &str = include_str!("../i18n/zh.yaml");
+const DEFAULT_EN: &str = include_str!("../i18n/en.yaml");
+
+fn with_defaults(own: Strings, defaults: &str) -> Strings {
+    let mut all: Strings = yaml::parse_builtin(defaults).unwrap_or_default();
+    all.extend(own);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_tables_parse_and_share_their_keys() {
+        let zh: Strings = yaml::parse_builtin(DEFAULT_ZH).expect("i18n/zh.yaml parses");
+        let en: Strings = yaml::parse_builtin(DEFAULT_EN).expect("i18n/en.yaml parses");
+        assert!(zh.len() > 50);
+        assert_eq!(zh.keys().collect::<Vec<_>>(), en.keys().collect::<Vec<_>>());
+    }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 pub mod diag;
 pub mod escape;
+pub mod freshness;
 pub mod fsio;
 pub mod highlight;
 pub mod history;
@@ -119,8 +120,18 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
 
 /// Every validation and audit, nothing written. Findings are errors.
 pub fn check(root: &Path) -> Diagnostics {
+    check_with(root, false)
+}
+
+/// `check`, optionally also fetching every external link written in the Markdown.
+pub fn check_with(root: &Path, external: bool) -> Diagnostics {
     let (loaded, mut diags) = load(root);
     if let Some(loaded) = loaded {
+        if external {
+            for d in links::check_external(&loaded.site) {
+                diags.push(d);
+            }
+        }
         for d in audit::run(&loaded.site) {
             diags.push(d);
         }

@@ -142,6 +142,57 @@ pub fn check(files: &[OutFile], known: &BTreeSet<String>) -> Vec<Diagnostic> {
     out
 }
 
+/// External links written in Markdown that do not answer with a success status. Each distinct
+/// URL is fetched once (HEAD, then GET when HEAD is refused), with a timeout.
+pub fn check_external(site: &crate::resolve::Site) -> Vec<Diagnostic> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirects(5)
+        .build();
+    let mut verdicts: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for p in &site.pages {
+        for lang in crate::model::Lang::ALL {
+            for l in &p.body.get(lang).external {
+                let verdict = verdicts
+                    .entry(l.href.clone())
+                    .or_insert_with(|| fetch(&agent, &l.href))
+                    .clone();
+                if let Some(problem) = verdict {
+                    out.push(
+                        Diagnostic::error(
+                            &p.source.get(lang).display,
+                            "external-link",
+                            format!("external link `{}` {problem}", l.href),
+                        )
+                        .at(l.line, l.col)
+                        .hint("update or remove the link"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = |r: Result<ureq::Response, ureq::Error>| match r {
+        Ok(resp) => Ok(resp.status()),
+        Err(ureq::Error::Status(code, _)) => Ok(code),
+        Err(e) => Err(e.to_string()),
+    };
+    match status(agent.head(url).call()) {
+        Ok(code) if code < 400 => None,
+        Ok(405) | Ok(501) => match status(agent.get(url).call()) {
+            Ok(code) if code < 400 => None,
+            Ok(code) => Some(format!("answered HTTP {code}")),
+            Err(e) => Some(format!("could not be fetched: {e}")),
+        },
+        Ok(code) => Some(format!("answered HTTP {code}")),
+        Err(e) => Some(format!("could not be fetched: {e}")),
+    }
+}
+
 fn normalize(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in rel.split('/') {

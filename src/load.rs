@@ -21,6 +21,8 @@ pub struct RawChapter {
     pub dir: PathBuf,
     pub meta: Parsed<ChapterMeta>,
     pub body: Bi<SourceFile>,
+    /// `en.sync.yaml`: the Chinese passages' hashes when the English was last updated.
+    pub sync: Option<Parsed<std::collections::BTreeMap<String, String>>>,
 }
 
 /// Everything under `content/`, parsed but not yet cross-checked.
@@ -122,11 +124,18 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         let meta = parse::<ChapterMeta>(root, &rel_dir.join("chapter.yaml"), diags);
         let zh = read_md(root, &rel_dir.join("zh.md"), diags);
         let en = read_md(root, &rel_dir.join("en.md"), diags);
+        let sync_path = rel_dir.join(crate::freshness::SYNC_FILE);
+        let sync = if root.join(&sync_path).exists() {
+            parse(root, &sync_path, diags)
+        } else {
+            None
+        };
         if let (Some(meta), Some(zh), Some(en)) = (meta, zh, en) {
             raw.chapters.push(RawChapter {
                 dir: rel_dir,
                 meta,
                 body: Bi { zh, en },
+                sync,
             });
         } else {
             raw.failed.insert("chapter");

@@ -34,6 +34,9 @@ enum Command {
         /// Output format of the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also fetch every external link written in the Markdown.
+        #[arg(long)]
+        external: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages.
     Serve {
@@ -47,6 +50,14 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+    },
+    /// Record the English of these chapters (all when none are named) as up to date with the
+    /// Chinese, in each chapter's en.sync.yaml.
+    MarkTranslated {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Chapter ids.
+        pages: Vec<String>,
     },
     /// Create a new bilingual book that builds and checks clean.
     Init {
@@ -107,6 +118,20 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::MarkTranslated { root, pages } => {
+            match planbook::freshness::mark_translated(&root, &pages) {
+                Ok(n) => {
+                    eprintln!("recorded {n} chapters as translated");
+                    ExitCode::SUCCESS
+                }
+                Err(ds) => {
+                    for d in ds {
+                        eprintln!("{d}");
+                    }
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Init { dir } => match planbook::init::run(&dir) {
             Ok(n) => {
                 eprintln!(
@@ -121,8 +146,12 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Check { root, format } => {
-            let diags = planbook::check(&root);
+        Command::Check {
+            root,
+            format,
+            external,
+        } => {
+            let diags = planbook::check_with(&root, external);
             match format {
                 Format::Json => println!(
                     "{}",

@@ -55,6 +55,8 @@ pub struct Body {
     pub footnotes: Vec<String>,
     /// Links written in the Markdown to places inside the site.
     pub links: Vec<Link>,
+    /// Links written in the Markdown to other sites (http and https).
+    pub external: Vec<Link>,
 }
 
 /// A hand-written internal link: what was written, the site path it resolves to, and where.
@@ -359,6 +361,15 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                         st.link_kinds.push(true);
                     }
                     None => {
+                        if safe.starts_with("http://") || safe.starts_with("https://") {
+                            let (l, c) = line_col(text, range.start);
+                            body.external.push(Link {
+                                href: safe.to_string(),
+                                target: safe.to_string(),
+                                line: l,
+                                col: c,
+                            });
+                        }
                         events.push(Event::Start(Tag::Link {
                             link_type,
                             dest_url: CowStr::from(safe.to_string()),

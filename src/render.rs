@@ -140,6 +140,7 @@ enum Job {
     Search,
     Print { bilingual: bool },
     Data,
+    WhatsNew,
 }
 
 /// 64-bit FNV-1a: a stable content hash for cache-busting asset names.
@@ -166,6 +167,7 @@ impl<'a> Renderer<'a> {
             Job::Print { bilingual: false },
             Job::Print { bilingual: true },
             Job::Data,
+            Job::WhatsNew,
         ];
         v.extend((0..s.pages.len()).map(Job::Chapter));
         v.extend((0..s.pages.len()).map(Job::Parallel));
@@ -382,6 +384,19 @@ impl<'a> Renderer<'a> {
                 )?;
                 Ok(vec![page, self.search_index(lang)])
             }
+            Job::WhatsNew => {
+                let changes = self.changes(lang);
+                let page = self.page(
+                    lang,
+                    &format!("{}/whats-new/index.html", lang.code()),
+                    "whatsnew.html",
+                    "whatsnew",
+                    &tr("whats_new"),
+                    json!({"changes": changes, "feed": format!("{}/feed.xml", lang.code())}),
+                    None,
+                )?;
+                Ok(vec![page, self.feed(lang, &changes)])
+            }
             Job::Data => {
                 let tables: Vec<Value> = [("enterprises", s.enterprises.len()), ("sectors", s.sectors.len()), ("projects", s.projects.len()), ("targets", s.targets.len())]
                     .iter()
@@ -438,6 +453,114 @@ impl<'a> Renderer<'a> {
                     None,
                 )
             }
+        }
+    }
+
+    /// Recent changes to the content, from git: date, summary, and the pages they touched.
+    fn changes(&self, lang: Lang) -> Vec<Value> {
+        let s = self.site;
+        let page_of = |file: &str| -> Option<(String, String)> {
+            if let Some(p) = s.pages.iter().find(|p| {
+                [
+                    p.source.zh.display.to_string_lossy(),
+                    p.source.en.display.to_string_lossy(),
+                    p.meta_path.to_string_lossy(),
+                ]
+                .iter()
+                .any(|x| x == file)
+            }) {
+                return Some((chapter_url(lang, &p.id), p.title.get(lang).clone()));
+            }
+            if let Some(b) = s.sidebars.iter().find(|b| b.path.to_string_lossy() == file) {
+                return Some((
+                    sidebar_url(lang, b.number),
+                    box_heading(self.strings.get(lang), b.number, b.title.get(lang)),
+                ));
+            }
+            let t = self.strings.get(lang);
+            let named = |k: &str, url: &str| {
+                Some((
+                    format!("{}/{url}", lang.code()),
+                    t.get(k).cloned().unwrap_or_default(),
+                ))
+            };
+            match file {
+                "content/enterprises.yaml" => named("enterprises", "enterprises/index.html"),
+                "content/sectors.yaml" => named("sectors", "sectors/index.html"),
+                "content/targets.yaml" => named("targets", "targets/index.html"),
+                "content/glossary.yaml" => named("glossary", "glossary/index.html"),
+                _ => None,
+            }
+        };
+        self.history
+            .commits
+            .iter()
+            .filter_map(|c| {
+                let mut pages: Vec<(String, String)> = c.files.iter().filter_map(|f| page_of(f)).collect();
+                pages.dedup();
+                (!pages.is_empty()).then(|| json!({"date": c.date, "summary": c.subject, "id": c.id, "pages": pages.into_iter().map(|(url, title)| json!({"url": url, "title": title})).collect::<Vec<_>>()}))
+            })
+            .take(50)
+            .collect()
+    }
+
+    /// An Atom feed of the recent changes.
+    fn feed(&self, lang: Lang, changes: &[Value]) -> OutFile {
+        let s = self.site;
+        let base = s
+            .config
+            .output
+            .html
+            .site_url
+            .clone()
+            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
+        let abs = |path: &str| match &base {
+            Some(b) => format!("{b}{path}"),
+            None => format!("urn:planbook:{path}"),
+        };
+        let updated = changes
+            .first()
+            .and_then(|c| c["date"].as_str())
+            .unwrap_or("1970-01-01");
+        let mut xml = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{} · {}</title>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n  <link rel=\"self\" href=\"{}\"/>\n  <link rel=\"alternate\" href=\"{}\"/>\n",
+            lang.html_lang(),
+            escape::xml(s.config.book.title.get(lang)),
+            escape::xml(
+                self.strings
+                    .get(lang)
+                    .get("whats_new")
+                    .map(String::as_str)
+                    .unwrap_or("")
+            ),
+            escape::xml(&abs(&format!("{}/feed.xml", lang.code()))),
+            escape::xml(&abs(&format!("{}/feed.xml", lang.code()))),
+            escape::xml(&abs(&format!("{}/whats-new/index.html", lang.code()))),
+        );
+        for c in changes {
+            let id = c["id"].as_str().unwrap_or("");
+            let date = c["date"].as_str().unwrap_or("1970-01-01");
+            let mut list = String::new();
+            for p in c["pages"].as_array().into_iter().flatten() {
+                list.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    escape::html(&abs(p["url"].as_str().unwrap_or(""))),
+                    escape::html(p["title"].as_str().unwrap_or(""))
+                ));
+            }
+            let link = c["pages"][0]["url"].as_str().map(&abs).unwrap_or_default();
+            xml.push_str(&format!(
+                "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <updated>{date}T00:00:00Z</updated>\n    <link href=\"{}\"/>\n    <content type=\"html\">{}</content>\n  </entry>\n",
+                escape::xml(c["summary"].as_str().unwrap_or("")),
+                escape::xml(&abs(&format!("{}/whats-new/index.html#{id}", lang.code()))),
+                escape::xml(&link),
+                escape::xml(&format!("<ul>{list}</ul>")),
+            ));
+        }
+        xml.push_str("</feed>\n");
+        OutFile {
+            path: format!("{}/feed.xml", lang.code()),
+            bytes: xml.into_bytes(),
         }
     }
 
@@ -724,6 +847,20 @@ impl<'a> Renderer<'a> {
     /// A chapter's body with its 专栏 boxes in place and links made relative to `root`.
     fn body_html(&self, lang: Lang, p: &Page, root: &str) -> Result<String, Diagnostic> {
         let mut html = p.body.get(lang).html.clone();
+        if lang == Lang::En {
+            let badge = self
+                .strings
+                .en
+                .get("awaiting_translation")
+                .cloned()
+                .unwrap_or_default();
+            for anchor in &p.stale {
+                for tag in ["p", "li", "h2", "h3", "h4", "h5"] {
+                    let open = format!("<{tag} id=\"{anchor}\">");
+                    html = html.replace(&open, &format!("<{tag} id=\"{anchor}\" class=\"stale\"><span class=\"stale-badge\">{}</span> ", escape::html(&badge)));
+                }
+            }
+        }
         for u in &p.body.get(lang).units {
             if let UnitKind::Sidebar { number } = u.kind
                 && let Some(bi) = self.site.sidebars.iter().position(|b| b.number == number)

@@ -39,6 +39,8 @@ pub struct Page {
     pub body: Bi<Body>,
     pub source: Bi<SourceFile>,
     pub meta_path: PathBuf,
+    /// Passages whose Chinese changed after the English was last updated.
+    pub stale: BTreeSet<String>,
 }
 
 #[derive(Debug)]
@@ -411,6 +413,11 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
             .sector
             .as_ref()
             .and_then(|s| sector_ids.get(s, mf, mf.text.find("sector:").unwrap_or(0), diags));
+        let stale = c
+            .sync
+            .as_ref()
+            .map(|s| crate::freshness::stale(&body.zh.units, &s.value))
+            .unwrap_or_default();
         pages.push(Page {
             id: m.id.clone(),
             chapter: m.chapter,
@@ -422,6 +429,7 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
             body,
             source: c.body.clone(),
             meta_path: mf.display.clone(),
+            stale,
         });
     }
     for (i, c) in raw.chapters.iter().enumerate() {

@@ -34,6 +34,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/print.html",
     "templates/404.html",
     "templates/data.html",
+    "templates/whatsnew.html",
     "static/style.css",
     "static/planbook.js",
     "static/search.js",

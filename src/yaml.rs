@@ -26,6 +26,12 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     })
 }
 
+/// Parses YAML compiled into the binary (the default theme's strings); `None` if malformed,
+/// which the test suite rules out.
+pub fn parse_builtin<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_yaml::from_str(text).ok()
+}
+
 /// serde_yaml appends " at line X column Y" to its messages; the location is shown up front.
 fn clean_message(msg: &str) -> String {
     match msg.find(" at line ") {

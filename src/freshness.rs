@@ -1,0 +1,107 @@
+//! Translation freshness: each chapter may record, in `en.sync.yaml`, a short hash of every
+//! Chinese passage as it was when the English was last brought up to date. A passage whose
+//! Chinese has changed since is marked on the English page and listed by `check`.
+
+use crate::diag::Diagnostic;
+use crate::markdown::{Unit, UnitKind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The file beside a chapter's Markdown that records the translated state.
+pub const SYNC_FILE: &str = "en.sync.yaml";
+
+/// A stable short hash of a passage's Chinese text.
+pub fn passage_hash(text: &str) -> String {
+    format!("{:016x}", crate::render::fnv(text.trim().as_bytes()))
+}
+
+fn tracked(units: &[Unit]) -> impl Iterator<Item = &Unit> {
+    units
+        .iter()
+        .filter(|u| !matches!(u.kind, UnitKind::Sidebar { .. }))
+}
+
+/// Anchors whose Chinese text no longer matches the recorded hash (new passages included).
+pub fn stale(zh: &[Unit], recorded: &BTreeMap<String, String>) -> BTreeSet<String> {
+    tracked(zh)
+        .filter(|u| recorded.get(&u.anchor) != Some(&passage_hash(&u.text)))
+        .map(|u| u.anchor.clone())
+        .collect()
+}
+
+/// The YAML recording every passage of `zh` as translated.
+pub fn record(zh: &[Unit]) -> String {
+    let mut out = String::from(
+        "# Chinese passages as they were when the English was last updated (planbook mark-translated).\n",
+    );
+    for u in tracked(zh) {
+        out.push_str(&format!("{}: \"{}\"\n", u.anchor, passage_hash(&u.text)));
+    }
+    out
+}
+
+/// Writes `en.sync.yaml` for the chosen pages (all when `pages` is empty); returns how many.
+pub fn mark_translated(root: &Path, pages: &[String]) -> Result<usize, Vec<Diagnostic>> {
+    let (loaded, diags) = crate::load(root);
+    let Some(loaded) = loaded else {
+        return Err(diags.sorted());
+    };
+    let mut n = 0;
+    for p in &loaded.site.pages {
+        if !pages.is_empty() && !pages.contains(&p.id) {
+            continue;
+        }
+        let dir = p.source.zh.display.parent().unwrap_or(Path::new("."));
+        let path = root.join(dir).join(SYNC_FILE);
+        std::fs::write(&path, record(&p.body.zh.units)).map_err(|e| {
+            vec![Diagnostic::error(
+                dir.join(SYNC_FILE),
+                "io",
+                format!("cannot write: {e}"),
+            )]
+        })?;
+        n += 1;
+    }
+    for want in pages {
+        if !loaded.site.pages.iter().any(|p| &p.id == want) {
+            return Err(vec![
+                Diagnostic::error(
+                    "content/chapters",
+                    "reference",
+                    format!("unknown chapter `{want}`"),
+                )
+                .hint("name chapter ids from chapter.yaml"),
+            ]);
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(anchor: &str, text: &str) -> Unit {
+        Unit {
+            kind: UnitKind::Paragraph,
+            anchor: anchor.into(),
+            text: text.into(),
+            html: String::new(),
+            heading: None,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn changed_and_new_passages_are_stale() {
+        let before = vec![unit("a-1", "甲"), unit("a-2", "乙")];
+        let recorded: BTreeMap<String, String> =
+            crate::yaml::parse_builtin(&record(&before)).unwrap();
+        assert!(stale(&before, &recorded).is_empty());
+        let after = vec![unit("a-1", "甲"), unit("a-2", "乙改"), unit("a-3", "丙")];
+        assert_eq!(
+            stale(&after, &recorded),
+            ["a-2", "a-3"].iter().map(|s| s.to_string()).collect()
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! The maintainers' tools: history from git (dates, what's new, feeds, edit links), translation
+//! freshness, external link checking against a local server, and adding an enterprise the way
+//! the guide describes.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn mini() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    dir
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Editor")
+        .env("GIT_AUTHOR_EMAIL", "editor@example.org")
+        .env("GIT_COMMITTER_NAME", "Editor")
+        .env("GIT_COMMITTER_EMAIL", "editor@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn history_from_git_gives_dates_whats_new_feeds_and_edit_links() {
+    let dir = mini();
+    let book = dir.path();
+    let toml = read(&book.join("book.toml")).replace(
+        "# edit-url-template = \"https://github.com/you/plan/edit/main/{path}\"",
+        "edit-url-template = \"https://example.org/edit/{path}\"",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    git(book, &["init", "-q"], "2026-01-01T10:00:00Z");
+    git(book, &["add", "-A"], "2026-01-01T10:00:00Z");
+    git(
+        book,
+        &["commit", "-qm", "First edition"],
+        "2026-01-01T10:00:00Z",
+    );
+    let en = book.join("content/chapters/01-overview/en.md");
+    std::fs::write(
+        &en,
+        read(&en).replace("a leading enterprise", "a leading national enterprise"),
+    )
+    .unwrap();
+    git(
+        book,
+        &["commit", "-qam", "Sharpen the English of the goals"],
+        "2026-03-05T10:00:00Z",
+    );
+
+    planbook::build(book, &book.join("a")).unwrap();
+    let page = read(&book.join("a/en/chapters/overview/index.html"));
+    assert!(page.contains("2026-03-05"), "last-changed date from git");
+    assert!(page.contains("href=\"https://example.org/edit/content/chapters/01-overview/en.md\""));
+    let zh_page = read(&book.join("a/zh/chapters/overview/index.html"));
+    assert!(
+        zh_page.contains("2026-01-01"),
+        "the Chinese source changed only in the first commit"
+    );
+    let news = read(&book.join("a/en/whats-new/index.html"));
+    let first = news
+        .find("Sharpen the English of the goals")
+        .expect("newest change listed");
+    let second = news.find("First edition").expect("first change listed");
+    assert!(first < second, "newest first");
+    assert!(news.contains("../../en/chapters/overview/index.html"));
+    let feed = read(&book.join("a/en/feed.xml"));
+    assert_eq!(feed.matches("<entry>").count(), 2);
+    assert!(feed.contains("<updated>2026-03-05T00:00:00Z</updated>"));
+
+    planbook::build(book, &book.join("b")).unwrap();
+    assert_eq!(
+        read_tree(&book.join("a")),
+        read_tree(&book.join("b")),
+        "same history, same output"
+    );
+}
+
+#[test]
+fn a_changed_chinese_passage_marks_its_english_twin_until_marked_translated() {
+    let dir = mini();
+    let book = dir.path();
+    assert_eq!(planbook::freshness::mark_translated(book, &[]).unwrap(), 1);
+    assert!(planbook::check(book).is_empty());
+    let zh = book.join("content/chapters/01-overview/zh.md");
+    std::fs::write(
+        &zh,
+        read(&zh).replace("示例机械集团成为龙头企业", "示例机械集团成为全国龙头企业"),
+    )
+    .unwrap();
+    planbook::build(book, &book.join("public")).unwrap();
+    let en = read(&book.join("public/en/chapters/overview/index.html"));
+    assert!(
+        en.contains("<p id=\"goals-1\" class=\"stale\"><span class=\"stale-badge\">"),
+        "stale passage marked"
+    );
+    let findings = planbook::check(book).to_string();
+    assert!(findings.contains("content/chapters/01-overview/en.md:3:1: error[stale]: passage #goals-1 awaits an updated translation"), "{findings}");
+    planbook::freshness::mark_translated(book, &["overview".to_string()]).unwrap();
+    assert!(planbook::check(book).is_empty());
+}
+
+#[test]
+fn external_links_are_checked_only_when_asked() {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let code = if req.url() == "/ok" { 200 } else { 404 };
+            let _ = req.respond(tiny_http::Response::empty(code));
+        }
+    });
+    let dir = mini();
+    let book = dir.path();
+    for (file, text) in [
+        (
+            "zh.md",
+            "见[说明](http://127.0.0.1:{p}/ok)和[旧页](http://127.0.0.1:{p}/gone)。",
+        ),
+        (
+            "en.md",
+            "See the [notes](http://127.0.0.1:{p}/ok) and the [old page](http://127.0.0.1:{p}/gone).",
+        ),
+    ] {
+        let path = book.join("content/chapters/01-overview").join(file);
+        std::fs::write(
+            &path,
+            format!(
+                "{}\n{}\n",
+                read(&path),
+                text.replace("{p}", &port.to_string())
+            ),
+        )
+        .unwrap();
+    }
+    assert!(
+        planbook::check(book).is_empty(),
+        "external links are not fetched by default"
+    );
+    let findings = planbook::check_with(book, true).sorted();
+    let msgs: Vec<String> = findings
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.path.display(), d.line, d.message))
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            format!(
+                "content/chapters/01-overview/en.md:9: external link `http://127.0.0.1:{port}/gone` answered HTTP 404"
+            ),
+            format!(
+                "content/chapters/01-overview/zh.md:9: external link `http://127.0.0.1:{port}/gone` answered HTTP 404"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn adding_an_enterprise_as_the_guide_says_gives_it_pages_in_both_languages() {
+    let dir = mini();
+    let book = dir.path();
+    let ents = book.join("content/enterprises.yaml");
+    std::fs::write(&ents, format!("{}  - id: example-bearing\n    name: {{zh: 示例轴承厂, en: Example Bearing Works}}\n    aliases: {{zh: [示例轴承], en: []}}\n    sectors: [manufacturing]\n", read(&ents))).unwrap();
+    for (file, text) in [
+        ("zh.md", "示例轴承扩大精密轴承生产。"),
+        (
+            "en.md",
+            "Example Bearing Works will expand the production of precision bearings.",
+        ),
+    ] {
+        let path = book.join("content/chapters/01-overview").join(file);
+        std::fs::write(&path, format!("{}\n{}\n", read(&path), text)).unwrap();
+    }
+    let report = planbook::build(book, &book.join("public")).unwrap();
+    assert!(report.warnings.is_empty(), "{}", report.warnings);
+    let zh = read(&book.join("public/zh/enterprises/example-bearing/index.html"));
+    let en = read(&book.join("public/en/enterprises/example-bearing/index.html"));
+    assert!(
+        zh.contains("示例轴承扩大精密轴承生产")
+            && zh.contains("../../../zh/chapters/overview/index.html#goals-2")
+    );
+    assert!(en.contains("Example Bearing Works will expand"));
+    let chapter = read(&book.join("public/zh/chapters/overview/index.html"));
+    assert!(chapter.contains(
+        "<a class=\"ent\" href=\"../../../zh/enterprises/example-bearing/index.html\">示例轴承</a>"
+    ));
+}
