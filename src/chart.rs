@@ -66,6 +66,28 @@ pub fn bars(id: &str, title: &str, legend: &[(&str, &str)], rows: &[Row]) -> Str
     )
 }
 
+/// Approximate width of text at 12px: CJK characters are square, Latin ones about half.
+fn text_width(s: &str) -> f64 {
+    s.chars().map(|c| if (c as u32) >= 0x2E80 { 12.0 } else { 6.6 }).sum()
+}
+
+/// Splits a label into lines that fit `max` units, at spaces where there are any.
+fn wrap(label: &str, max: f64) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for c in label.chars() {
+        let cur = lines.last_mut().expect("one line at least");
+        cur.push(c);
+        if text_width(cur) > max {
+            let cut = cur.rfind(' ').filter(|&i| i > 0).unwrap_or_else(|| cur.len() - c.len_utf8());
+            let rest = cur[cut..].trim_start().to_string();
+            cur.truncate(cut);
+            lines.push(rest);
+        }
+    }
+    lines.retain(|l| !l.trim().is_empty());
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +118,18 @@ mod tests {
         assert!(svg.contains("width=\"400.0\""), "{svg}");
         assert!(svg.contains("32.2 billion yuan"));
         assert!(svg.contains("role=\"img\""));
+    }
+
+    #[test]
+    fn long_labels_wrap_within_the_chart() {
+        let label = "Average annual growth of value added of industrial enterprises above designated size in the 11th Five-Year Plan period";
+        let lines = wrap(label, 632.0);
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l) <= 632.0));
+        assert_eq!(lines.join(" "), label);
+        let zh = wrap(&"增".repeat(80), 632.0);
+        assert_eq!(zh.concat(), "增".repeat(80));
+        assert!(zh.len() == 2);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 // list filters. Loaded in <head> so the chosen theme applies before the first paint.
 (function () {
   var root = document.documentElement;
+  // Tells the stylesheet that scripts run: the theme toggle is shown from the first paint.
+  root.classList.add("js");
   var stored = null;
   try { stored = localStorage.getItem("planbook-theme"); } catch (e) {}
   if (stored === "dark" || stored === "light") root.setAttribute("data-theme", stored);
@@ -12,27 +14,46 @@
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
   }
 
+  // The top of the reading area: below the header when the header stays in view.
+  function topLine() {
+    var header = document.querySelector(".site-header");
+    return header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  }
+
   // The passage at the top of the window: its id is the place to keep across languages.
   function currentAnchor() {
+    var top = topLine();
     if (location.hash) {
       var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
       if (target) {
         var r = target.getBoundingClientRect();
-        if (r.bottom > 0 && r.top < window.innerHeight) return location.hash.slice(1);
+        if (r.bottom > top && r.top < window.innerHeight) return location.hash.slice(1);
       }
     }
     var nodes = document.querySelectorAll("main [id]");
     for (var i = 0; i < nodes.length; i++) {
       var rect = nodes[i].getBoundingClientRect();
-      if (rect.bottom > 0 && rect.height > 0) return rect.top < window.innerHeight ? nodes[i].id : "";
+      if (rect.bottom > top && rect.height > 0) return rect.top < window.innerHeight ? nodes[i].id : "";
     }
     return "";
   }
 
+  // The header's height, for the sticky header's scroll offsets (style.css).
+  function measureHeader() {
+    var header = document.querySelector(".site-header");
+    if (header) root.style.setProperty("--header-h", header.offsetHeight + "px");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    measureHeader();
+    var header = document.querySelector(".site-header");
+    if (header && window.ResizeObserver) new ResizeObserver(measureHeader).observe(header);
+    else window.addEventListener("resize", measureHeader);
+    // On a narrow screen the contents start folded, so the page's own text comes first.
+    var toc = document.querySelector(".toc details");
+    if (toc && window.matchMedia && window.matchMedia("(max-width: 59.99rem)").matches) toc.open = false;
     var toggle = document.querySelector(".theme-toggle");
     if (toggle) {
-      toggle.hidden = false;
       toggle.setAttribute("aria-pressed", String(isDark()));
       toggle.addEventListener("click", function () {
         var next = isDark() ? "light" : "dark";

@@ -1,0 +1,998 @@
+//! The built plan site in a real browser: headless Chromium driven through ChromeDriver with
+//! fantoccini. The bundled book is built once into `target/tmp/browser-site`, served on
+//! 127.0.0.1 by a small file server in this process, and every test opens its own browser
+//! session (its own ChromeDriver, killed with its Chromium when the test ends).
+//!
+//! Checked: every page type loads without console errors or failed requests in both languages;
+//! the language switch keeps the reader's anchor; the side-by-side view puts twin passages on
+//! one row; search finds passages; no horizontal scroll on a phone or a desktop; the dark-mode
+//! toggle applies and persists; axe-core finds no accessibility violations; the Nu HTML
+//! Checker finds no errors in the whole site. Screenshots of the key pages are saved to
+//! `tests/artifacts/`.
+//!
+//! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`), `fonts-noto-cjk`,
+//! `java` (`default-jre-headless`) and `npm` (fetches the pinned axe-core and vnu-jar from
+//! `tests/browser-deps/package.json` on first use). `bash scripts/test` installs them all.
+//! `PLANBOOK_CHROMIUM` and `PLANBOOK_CHROMEDRIVER` override the binaries' paths.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+const LANGS: [&str; 2] = ["zh", "en"];
+const PHONE: u32 = 375;
+const DESKTOP: u32 = 1280;
+const HEIGHT: u32 = 900;
+
+/// The key pages (name, path under the language folder) for layout, screenshots and axe.
+const KEY_PAGES: [(&str, &str); 7] = [
+    ("home", "index.html"),
+    ("chapter", "chapters/review/index.html"),
+    ("side-by-side", "chapters/review/side-by-side/index.html"),
+    ("sector", "sectors/machinery/index.html"),
+    (
+        "enterprise",
+        "enterprises/harbin-pharmaceutical-group/index.html",
+    ),
+    ("targets", "targets/index.html"),
+    ("search", "search/index.html?q={query}"),
+];
+
+/// One page of every type, under the language folder.
+const PAGE_TYPES: [&str; 15] = [
+    "index.html",
+    "chapters/review/index.html",
+    "chapters/review/side-by-side/index.html",
+    "sidebars/1/index.html",
+    "sectors/index.html",
+    "sectors/machinery/index.html",
+    "enterprises/index.html",
+    "enterprises/harbin-pharmaceutical-group/index.html",
+    "projects/index.html",
+    "targets/index.html",
+    "glossary/index.html",
+    "search/index.html",
+    "search/index.html?q={query}",
+    "print/index.html",
+    "data/index.html",
+];
+
+/// A search word that has results in each language.
+fn query(lang: &str) -> &'static str {
+    if lang == "zh" { "哈药" } else { "bearings" }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The site: built once, served from a thread of this process.
+
+struct Site {
+    dir: PathBuf,
+    base: String,
+}
+
+fn site() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-site");
+        let report = planbook::build(&repo(), &dir)
+            .unwrap_or_else(|d| panic!("the bundled plan does not build:\n{d}"));
+        assert!(report.pages > 100, "only {} pages built", report.pages);
+        let port = serve(dir.clone());
+        Site {
+            dir,
+            base: format!("http://127.0.0.1:{port}/"),
+        }
+    })
+}
+
+fn url(path: &str) -> String {
+    format!("{}{}", site().base, path)
+}
+
+/// Serves `dir` on a free port of 127.0.0.1 until the test process ends; returns the port.
+fn serve(dir: PathBuf) -> u16 {
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("start the file server"));
+    let port = server.server_addr().to_ip().expect("an IP address").port();
+    for _ in 0..4 {
+        let (server, dir) = (Arc::clone(&server), dir.clone());
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let response = match file_for(&dir, request.url()) {
+                    Some(path) => match std::fs::read(&path) {
+                        Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(
+                            tiny_http::Header::from_bytes("Content-Type", content_type(&path))
+                                .expect("header"),
+                        ),
+                        Err(_) => {
+                            tiny_http::Response::from_string("not found").with_status_code(404)
+                        }
+                    },
+                    None => tiny_http::Response::from_string("not found").with_status_code(404),
+                };
+                let _ = request.respond(response);
+            }
+        });
+    }
+    port
+}
+
+/// The file a request path names: query and fragment dropped, `%XX` decoded, folders mean
+/// their `index.html`, nothing outside `dir`.
+fn file_for(dir: &Path, raw: &str) -> Option<PathBuf> {
+    let path = raw.split(['?', '#']).next().unwrap_or("");
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let path = String::from_utf8(decoded).ok()?;
+    let mut file = dir.to_path_buf();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        if part == ".." || part == "." || part.contains('\\') {
+            return None;
+        }
+        file.push(part);
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    file.is_file().then_some(file)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser: one ChromeDriver (and so one Chromium) per test, killed on drop.
+
+fn tool(env: &str, default: &str, package: &str) -> PathBuf {
+    let path = std::env::var_os(env)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default));
+    assert!(
+        path.is_file(),
+        "{} not found: the browser tests need it. Install the Debian package `{package}` \
+         (`apt-get install -y chromium chromium-driver fonts-noto-cjk`, or run `bash scripts/test`), \
+         or set {env} to its path.",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A running ChromeDriver in its own process group; dropping it kills the group, which holds
+/// the Chromium it started.
+struct Driver {
+    child: Child,
+    port: u16,
+    profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let chromedriver = tool(
+            "PLANBOOK_CHROMEDRIVER",
+            "/usr/bin/chromedriver",
+            "chromium-driver",
+        );
+        let profile = tempfile::tempdir().expect("a Chromium profile folder");
+        let port = free_port();
+        let mut child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("chromedriver exited at start: {status}");
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not listen on port {port} within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver {
+            child,
+            port,
+            profile,
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A browser session: the fantoccini client, plus what is needed to reach ChromeDriver's
+/// browser-log endpoint, which fantoccini has no method for.
+#[derive(Clone)]
+struct Browser {
+    client: Client,
+    driver_port: u16,
+    session: String,
+}
+
+/// Runs `test` with a fresh browser at desktop size; the session and its processes end
+/// afterwards whether the test passed or panicked.
+async fn with_browser<F, Fut>(test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let _ = site();
+    let chromium = tool("PLANBOOK_CHROMIUM", "/usr/bin/chromium", "chromium");
+    let driver = Driver::start();
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--lang=en-US",
+                format!("--user-data-dir={}", driver.profile.path().display()),
+                format!("--window-size={DESKTOP},{HEIGHT}"),
+            ],
+        },
+        "goog:loggingPrefs": { "browser": "ALL" },
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .unwrap_or_else(|e| panic!("cannot open a Chromium session through chromedriver: {e}"));
+    let session = client
+        .session_id()
+        .await
+        .expect("session id")
+        .expect("a session");
+    let browser = Browser {
+        client: client.clone(),
+        driver_port: driver.port,
+        session,
+    };
+    let outcome = tokio::spawn(test(browser)).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("test task failed: {e}"),
+        }
+    }
+}
+
+impl Browser {
+    /// POSTs to one of ChromeDriver's session endpoints that fantoccini has no method for.
+    fn driver_post(&self, endpoint: &str, body: &Value) -> Value {
+        let body = body.to_string();
+        let mut stream = TcpStream::connect(("127.0.0.1", self.driver_port)).expect("chromedriver");
+        write!(
+            stream,
+            "POST /session/{}/{endpoint} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.session,
+            self.driver_port,
+            body.len()
+        )
+        .expect("write to chromedriver");
+        // ChromeDriver keeps the connection open: read the head, then Content-Length bytes.
+        let mut reply = Vec::new();
+        let mut buf = [0u8; 16384];
+        let (head_end, length) = loop {
+            let n = stream.read(&mut buf).expect("chromedriver reply");
+            assert!(
+                n > 0,
+                "chromedriver closed the connection: {}",
+                String::from_utf8_lossy(&reply)
+            );
+            reply.extend_from_slice(&buf[..n]);
+            if let Some(i) = reply.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&reply[..i]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or_else(|| panic!("chromedriver reply without length: {head}"));
+                break (i + 4, length);
+            }
+        };
+        while reply.len() < head_end + length {
+            let n = stream.read(&mut buf).expect("chromedriver reply");
+            assert!(n > 0, "chromedriver reply cut short");
+            reply.extend_from_slice(&buf[..n]);
+        }
+        let json = &reply[head_end..head_end + length];
+        let value: Value = serde_json::from_slice(json).unwrap_or_else(|e| {
+            panic!(
+                "chromedriver {endpoint}: {e}: {}",
+                String::from_utf8_lossy(json)
+            )
+        });
+        value["value"].clone()
+    }
+
+    /// Browser log entries (console messages, uncaught exceptions, failed requests) since the
+    /// last call, as "LEVEL source: message".
+    fn log(&self) -> Vec<String> {
+        let entries = self.driver_post("se/log", &json!({ "type": "browser" }));
+        entries
+            .as_array()
+            .unwrap_or_else(|| panic!("browser log: {entries}"))
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}: {}",
+                    e["level"].as_str().unwrap_or("?"),
+                    e["source"].as_str().unwrap_or("?"),
+                    e["message"].as_str().unwrap_or("?")
+                )
+            })
+            .collect()
+    }
+
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&url(path))
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize the window");
+        let inner = self.js("return window.innerWidth").await;
+        assert_eq!(
+            inner.as_u64(),
+            Some(u64::from(width)),
+            "the viewport did not become {width}px wide"
+        );
+    }
+
+    /// Clicks the element `css` selects and returns the URL it leads to.
+    async fn click_and_wait_for_new_url(&self, css: &str, before: String) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+        let start = Instant::now();
+        loop {
+            let now = self
+                .client
+                .current_url()
+                .await
+                .expect("current url")
+                .to_string();
+            if now != before {
+                self.wait_until("return document.readyState === 'complete'", "page load")
+                    .await;
+                return now;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "clicking {css} on {before} went nowhere"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until `script` returns a truthy value; panics with `what` after 10 s.
+    async fn wait_until(&self, script: &str, what: &str) {
+        let start = Instant::now();
+        loop {
+            let v = self.js(script).await;
+            if !(v.is_null() || v == json!(false) || v == json!(0) || v == json!("")) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out: {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the whole page (up to 6000 px tall) to `tests/artifacts/NAME.png`.
+    async fn screenshot(&self, name: &str, width: u32) {
+        let height = self
+            .js("return document.documentElement.scrollHeight")
+            .await
+            .as_u64()
+            .unwrap_or(u64::from(HEIGHT))
+            .clamp(u64::from(HEIGHT), 6000) as u32;
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize for the screenshot");
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = repo().join("tests/artifacts");
+        std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("save the screenshot");
+        self.client
+            .set_window_size(width, HEIGHT)
+            .await
+            .expect("resize back");
+    }
+}
+
+/// Requests of the current page that failed (status 400 or more), from resource timing.
+const FAILED_RESOURCES: &str = "return performance.getEntriesByType('resource')
+    .filter(function (e) { return e.responseStatus >= 400; })
+    .map(function (e) { return e.responseStatus + ' ' + e.name; })";
+
+fn key_page(lang: &str, path: &str) -> String {
+    format!("{lang}/{}", path.replace("{query}", query(lang)))
+}
+
+/// The cover, the 404 page and every page type in both languages.
+fn all_pages() -> Vec<String> {
+    let mut pages = vec!["index.html".to_string(), "404.html".to_string()];
+    for lang in LANGS {
+        pages.extend(PAGE_TYPES.iter().map(|p| key_page(lang, p)));
+    }
+    pages
+}
+
+/// Opens `page` and, on a search page with a query, waits for the results.
+async fn open(b: &Browser, page: &str) {
+    b.goto(page).await;
+    if page.contains("?q=") {
+        b.wait_until(
+            "return document.querySelector('#search-results li')",
+            &format!("search results on {page}"),
+        )
+        .await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Every page type loads cleanly in both languages.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_type_loads_without_console_errors_or_failed_requests() {
+    with_browser(|b| async move {
+        let mut problems = Vec::new();
+        b.log(); // start from an empty log
+        for page in &all_pages() {
+            open(&b, page).await;
+            let title = b.js("return document.title").await;
+            if title.as_str().is_none_or(|t| t.trim().is_empty()) {
+                problems.push(format!("{page}: no title"));
+            }
+            let failed = b.js(FAILED_RESOURCES).await;
+            for f in failed.as_array().into_iter().flatten() {
+                problems.push(format!("{page}: failed request {f}"));
+            }
+            let css = b
+                .js("return Array.from(document.styleSheets).filter(function (s) { return s.href; }).length")
+                .await;
+            if css.as_u64() != Some(1) {
+                problems.push(format!("{page}: stylesheet not applied ({css})"));
+            }
+            for entry in b.log() {
+                if entry.starts_with("SEVERE") || entry.starts_with("WARNING") {
+                    problems.push(format!("{page}: {entry}"));
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} problem(s) loading pages:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The language switch keeps the reader's place.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn language_switch_keeps_the_anchor() {
+    with_browser(|b| async move {
+        for (from, to) in [("zh", "en"), ("en", "zh")] {
+            let page = format!("{from}/chapters/review/index.html#main-problems");
+            b.goto(&page).await;
+            let before = b.client.current_url().await.expect("url").to_string();
+            let now = b.click_and_wait_for_new_url(".lang-switch", before).await;
+            assert_eq!(
+                now,
+                url(&format!("{to}/chapters/review/index.html#main-problems")),
+                "switching language from {page}"
+            );
+            let lang = b.js("return document.documentElement.lang").await;
+            assert!(
+                lang.as_str().is_some_and(|l| l.starts_with(to)),
+                "the switched page is not in {to}: lang={lang}"
+            );
+            // The passage is in view, not under the header.
+            let place = b
+                .js("var t = document.getElementById('main-problems');
+                     var h = document.querySelector('.site-header').getBoundingClientRect();
+                     if (!t) return 'missing';
+                     var r = t.getBoundingClientRect();
+                     return r.top >= h.bottom - 1 && r.top < window.innerHeight ? 'ok'
+                         : 'top ' + r.top + ', header bottom ' + h.bottom;")
+                .await;
+            assert_eq!(place, json!("ok"), "#main-problems on the {to} page");
+            let png = b.client.screenshot().await.expect("screenshot");
+            let dir = repo().join("tests/artifacts");
+            std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+            std::fs::write(dir.join(format!("{to}-chapter-anchor-{DESKTOP}.png")), png)
+                .expect("save the screenshot");
+        }
+        // At the top of a page without a hash, the switch goes to the other page's top.
+        b.goto("zh/chapters/review/index.html").await;
+        let before = b.client.current_url().await.expect("url").to_string();
+        let now = b.click_and_wait_for_new_url(".lang-switch", before).await;
+        assert_eq!(now, url("en/chapters/review/index.html"));
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Side by side: twin passages on one row on a wide window, stacked on a phone.
+
+const TWIN_CELLS: &str = "var cells = document.querySelectorAll('#exceeded-targets-1 > .cell');
+    return Array.from(cells).map(function (c) {
+        var r = c.getBoundingClientRect();
+        return { lang: c.lang, top: r.top, left: r.left, text: c.textContent.trim().length };
+    })";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn side_by_side_shows_twin_passages_on_one_row() {
+    with_browser(|b| async move {
+        for lang in LANGS {
+            let page = format!("{lang}/chapters/review/side-by-side/index.html");
+            b.resize(DESKTOP, HEIGHT).await;
+            b.goto(&page).await;
+            let cells = b.js(TWIN_CELLS).await;
+            let cells = cells.as_array().expect("cells");
+            assert_eq!(
+                cells.len(),
+                2,
+                "{page}: row #exceeded-targets-1 has {cells:?}"
+            );
+            let langs: Vec<&str> = cells
+                .iter()
+                .map(|c| c["lang"].as_str().unwrap_or(""))
+                .collect();
+            assert!(
+                langs.iter().any(|l| l.starts_with("zh"))
+                    && langs.iter().any(|l| l.starts_with("en")),
+                "{page}: the row's cells are not one zh and one en: {langs:?}"
+            );
+            assert!(
+                cells.iter().all(|c| c["text"].as_u64() > Some(10)),
+                "{page}: an empty cell: {cells:?}"
+            );
+            let (a, b0) = (&cells[0], &cells[1]);
+            let f = |v: &Value, k: &str| v[k].as_f64().expect("a number");
+            assert!(
+                (f(a, "top") - f(b0, "top")).abs() <= 2.0,
+                "{page} at {DESKTOP}px: twin cells not on one row: {cells:?}"
+            );
+            assert!(
+                (f(a, "left") - f(b0, "left")).abs() > 100.0,
+                "{page} at {DESKTOP}px: twin cells not side by side: {cells:?}"
+            );
+            // The reader's own language comes first.
+            assert!(
+                langs[0].starts_with(lang),
+                "{page}: first cell is {}",
+                langs[0]
+            );
+
+            b.resize(PHONE, HEIGHT).await;
+            let cells = b.js(TWIN_CELLS).await;
+            let cells = cells.as_array().expect("cells");
+            assert!(
+                f(&cells[1], "top") > f(&cells[0], "top") + 10.0,
+                "{page} at {PHONE}px: twin cells should stack: {cells:?}"
+            );
+        }
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Search lists passages in both languages.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_lists_passages_in_both_languages() {
+    with_browser(|b| async move {
+        for lang in LANGS {
+            let page = key_page(lang, "search/index.html?q={query}");
+            b.goto(&page).await;
+            b.wait_until(
+                "return document.querySelectorAll('#search-results li').length",
+                &format!("results on {page}"),
+            )
+            .await;
+            let hrefs = b
+                .js("return Array.from(document.querySelectorAll('#search-results li a')).map(function (a) { return a.href; })")
+                .await;
+            let hrefs: Vec<String> = hrefs
+                .as_array()
+                .expect("links")
+                .iter()
+                .map(|h| h.as_str().unwrap_or("").to_string())
+                .collect();
+            assert!(!hrefs.is_empty(), "{page}: results without links");
+            for h in &hrefs {
+                assert!(h.contains('#'), "{page}: result {h} does not point to a passage");
+                assert!(
+                    h.starts_with(&url(&format!("{lang}/"))),
+                    "{page}: result {h} leaves the {lang} edition"
+                );
+            }
+            let marks = b
+                .js("return Array.from(document.querySelectorAll('#search-results mark')).map(function (m) { return m.textContent.toLowerCase(); })")
+                .await;
+            assert!(
+                marks
+                    .as_array()
+                    .expect("marks")
+                    .iter()
+                    .all(|m| m.as_str() == Some(query(lang))),
+                "{page}: highlighted words are not the query: {marks}"
+            );
+            let status = b.js("return document.getElementById('search-status').textContent").await;
+            assert!(
+                status.as_str().is_some_and(|s| s.chars().any(|c| c.is_ascii_digit())),
+                "{page}: the status does not count the results: {status}"
+            );
+            // The first result opens the passage it names.
+            let (_, fragment) = hrefs[0].split_once('#').expect("fragment");
+            b.client.goto(&hrefs[0]).await.expect("open the first result");
+            let found = b
+                .js(&format!(
+                    "var e = document.getElementById(decodeURIComponent('{fragment}'));
+                     return !!e && e.textContent.toLowerCase().indexOf('{}') >= 0",
+                    query(lang)
+                ))
+                .await;
+            assert_eq!(
+                found,
+                json!(true),
+                "{}: the passage #{fragment} does not contain the query",
+                hrefs[0]
+            );
+            let log: Vec<String> = b.log().into_iter().filter(|e| e.starts_with("SEVERE")).collect();
+            assert!(log.is_empty(), "{page}: {log:?}");
+        }
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5 and 9. No horizontal scroll on a phone or a desktop; screenshots of the key pages.
+
+const OVERFLOW: &str = "var w = window.innerWidth;
+    var d = document.documentElement;
+    if (d.scrollWidth <= w) return null;
+    return d.scrollWidth + 'px wide; widest: ' + Array.from(document.querySelectorAll('body *'))
+        .filter(function (e) { return e.getBoundingClientRect().right > w + 1; })
+        .slice(0, 5)
+        .map(function (e) { return e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px'; })
+        .join(', ')";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_horizontal_scroll_at_phone_and_desktop_widths() {
+    with_browser(|b| async move {
+        let mut problems = Vec::new();
+        for width in [PHONE, DESKTOP] {
+            b.resize(width, HEIGHT).await;
+            for page in all_pages() {
+                open(&b, &page).await;
+                let overflow = b.js(OVERFLOW).await;
+                if let Some(o) = overflow.as_str() {
+                    problems.push(format!("{page} at {width}px: {o}"));
+                }
+            }
+            // The key pages are also saved as screenshots, to look at.
+            for lang in LANGS {
+                for (name, path) in KEY_PAGES {
+                    open(&b, &key_page(lang, path)).await;
+                    b.screenshot(&format!("{lang}-{name}-{width}"), width).await;
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "pages wider than the window:\n{}",
+            problems.join("\n")
+        );
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Dark mode: the toggle applies and is remembered.
+
+const THEME_STATE: &str = "var t = document.querySelector('.theme-toggle');
+    return {
+        theme: document.documentElement.getAttribute('data-theme'),
+        dark: window.matchMedia('(prefers-color-scheme: dark)').matches,
+        bg: getComputedStyle(document.body).backgroundColor,
+        pressed: t && t.getAttribute('aria-pressed'),
+        visible: !!t && !t.hidden && t.getBoundingClientRect().width > 0
+    }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dark_mode_toggle_works_and_persists() {
+    with_browser(|b| async move {
+        b.goto("zh/chapters/review/index.html").await;
+        let first = b.js(THEME_STATE).await;
+        assert_eq!(
+            first["visible"],
+            json!(true),
+            "the theme toggle is not shown: {first}"
+        );
+        let system_dark = first["dark"] == json!(true);
+        let expected = if system_dark { "light" } else { "dark" };
+        assert_eq!(
+            first["theme"],
+            Value::Null,
+            "a theme is set before any click: {first}"
+        );
+        assert_eq!(first["pressed"], json!(system_dark.to_string()));
+
+        let click = || async {
+            b.client
+                .find(Locator::Css(".theme-toggle"))
+                .await
+                .expect("the .theme-toggle button")
+                .click()
+                .await
+                .expect("click the theme toggle");
+        };
+        click().await;
+        let toggled = b.js(THEME_STATE).await;
+        assert_eq!(
+            toggled["theme"],
+            json!(expected),
+            "after one click: {toggled}"
+        );
+        assert_eq!(
+            toggled["pressed"],
+            json!((!system_dark).to_string()),
+            "{toggled}"
+        );
+        assert_ne!(
+            toggled["bg"], first["bg"],
+            "the page colours did not change: {toggled}"
+        );
+
+        b.client.refresh().await.expect("reload");
+        let reloaded = b.js(THEME_STATE).await;
+        assert_eq!(
+            reloaded["theme"],
+            json!(expected),
+            "after reload: {reloaded}"
+        );
+        assert_eq!(reloaded["bg"], toggled["bg"], "after reload: {reloaded}");
+        assert_eq!(
+            reloaded["pressed"], toggled["pressed"],
+            "after reload: {reloaded}"
+        );
+
+        b.goto("en/sectors/machinery/index.html").await;
+        let other = b.js(THEME_STATE).await;
+        assert_eq!(other["theme"], json!(expected), "on another page: {other}");
+
+        click().await;
+        b.client.refresh().await.expect("reload");
+        let back = b.js(THEME_STATE).await;
+        let original = if system_dark { "dark" } else { "light" };
+        assert_eq!(
+            back["theme"],
+            json!(original),
+            "after the second click and reload: {back}"
+        );
+        assert_eq!(back["bg"], first["bg"], "{back}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. axe-core: no accessibility violations.
+
+/// The folder with axe-core and vnu-jar, installed from `tests/browser-deps/package.json` with
+/// npm when missing.
+fn browser_deps() -> &'static Path {
+    static DEPS: OnceLock<PathBuf> = OnceLock::new();
+    DEPS.get_or_init(|| {
+        let dir = repo().join("tests/browser-deps");
+        let wanted = [
+            "node_modules/axe-core/axe.min.js",
+            "node_modules/vnu-jar/build/dist/vnu.jar",
+        ];
+        if wanted.iter().any(|f| !dir.join(f).is_file()) {
+            let status = Command::new("npm")
+                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "cannot run npm ({e}): it installs axe-core and vnu-jar for the browser \
+                         tests. Install it (`apt-get install -y npm`) or run `bash scripts/test`."
+                    )
+                });
+            assert!(
+                status.success(),
+                "`npm ci` in tests/browser-deps failed: {status}"
+            );
+            for f in wanted {
+                assert!(dir.join(f).is_file(), "npm ci did not install {f}");
+            }
+        }
+        dir
+    })
+}
+
+const AXE_RUN: &str = "var done = arguments[arguments.length - 1];
+    axe.run(document, {options}).then(function (r) {
+        done(r.violations.map(function (v) {
+            return v.id + ' (' + v.impact + '): ' + v.help + '\\n' + v.nodes.slice(0, 4).map(function (n) {
+                return '    ' + n.target.join(' ') + '  ' + n.html.slice(0, 160) + '\\n      ' + (n.failureSummary || '').replace(/\\n/g, ' ');
+            }).join('\\n') + (v.nodes.length > 4 ? '\\n    … ' + v.nodes.length + ' nodes' : '');
+        }));
+    }, function (e) { done(['axe failed: ' + e]); });";
+
+/// Injects axe-core into the current page (once) and runs it with `options`.
+async fn axe(b: &Browser, source: &str, options: &str) -> Vec<String> {
+    let present = b.js("return typeof window.axe === 'object'").await;
+    if present != json!(true) {
+        b.client
+            .execute(source, vec![])
+            .await
+            .expect("inject axe-core");
+    }
+    let script = AXE_RUN.replace("{options}", options);
+    let found = b
+        .client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("axe.run failed: {e}"));
+    found
+        .as_array()
+        .expect("violations")
+        .iter()
+        .map(|v| v.as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_accessibility_violations() {
+    let source = std::fs::read_to_string(browser_deps().join("node_modules/axe-core/axe.min.js"))
+        .expect("read axe.min.js");
+    with_browser(move |b| async move {
+        let mut problems = Vec::new();
+        for lang in LANGS {
+            for (_, path) in KEY_PAGES {
+                let page = key_page(lang, path);
+                // Every rule on a desktop and on a phone, in the light theme.
+                for width in [DESKTOP, PHONE] {
+                    b.resize(width, HEIGHT).await;
+                    open(&b, &page).await;
+                    for v in axe(&b, &source, "{ resultTypes: ['violations'] }").await {
+                        problems.push(format!("{page} at {width}px: {v}"));
+                    }
+                }
+                // Colour contrast in the dark theme.
+                b.resize(DESKTOP, HEIGHT).await;
+                b.js("document.documentElement.setAttribute('data-theme', 'dark')")
+                    .await;
+                let dark = "{ runOnly: ['color-contrast'], resultTypes: ['violations'] }";
+                for v in axe(&b, &source, dark).await {
+                    problems.push(format!("{page} in dark mode: {v}"));
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "axe-core violations:\n{}",
+            problems.join("\n")
+        );
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. The Nu HTML Checker: no errors in the whole site.
+
+#[test]
+fn nu_html_checker_reports_no_errors() {
+    let jar = browser_deps().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let dir = &site().dir;
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run java ({e}): the Nu HTML Checker needs it. \
+                 Install it (`apt-get install -y default-jre-headless`) or run `bash scripts/test`."
+            )
+        });
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+    .replace(&format!("file:{}/", dir.display()), "");
+    assert!(
+        output.status.success(),
+        "the Nu HTML Checker found errors ({}):\n{report}",
+        output.status
+    );
+}
