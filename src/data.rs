@@ -146,7 +146,7 @@ fn flatten(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
 }
 
 /// sitemap.xml: every HTML page, each language with its twin and x-default.
-pub fn sitemap(site: &Site, files: &[OutFile]) -> OutFile {
+pub fn sitemap<'p>(site: &Site, paths: impl IntoIterator<Item = &'p str>) -> OutFile {
     let base = site
         .config
         .output
@@ -162,9 +162,8 @@ pub fn sitemap(site: &Site, files: &[OutFile]) -> OutFile {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    let mut paths: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
+    let mut paths: Vec<&str> = paths
+        .into_iter()
         .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("assets/"))
         .collect();
     paths.sort();

@@ -82,37 +82,83 @@ pub struct BuildReport {
 
 /// Renders the loaded book to in-memory files (pages, assets, data, sitemap).
 pub fn render_all(root: &Path, loaded: &Loaded) -> Result<Vec<render::OutFile>, Diagnostics> {
+    let files = std::sync::Mutex::new(Vec::new());
     let history = history::History::load(root);
-    let mut files = render::site(&loaded.site, &loaded.theme, &loaded.strings, &history)?;
-    files.extend(data::files(&loaded.site));
-    files.push(data::robots(&loaded.site));
-    let sitemap = data::sitemap(&loaded.site, &files);
-    files.push(sitemap);
+    render_into(loaded, &history, &|f| {
+        files
+            .lock()
+            .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?
+            .extend(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
+/// Renders the loaded book (pages, assets, data, sitemap) into `sink` as it goes, from several
+/// threads, and returns the paths of the files.
+pub fn render_into(
+    loaded: &Loaded,
+    history: &history::History,
+    sink: &render::Sink,
+) -> Result<Vec<String>, Diagnostics> {
+    let mut paths = render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink)?;
+    let mut files = data::files(&loaded.site);
+    files.push(data::robots(&loaded.site));
+    files.push(data::sitemap(
+        &loaded.site,
+        paths
+            .iter()
+            .chain(files.iter().map(|f| &f.path))
+            .map(String::as_str),
+    ));
+    paths.extend(files.iter().map(|f| f.path.clone()));
+    sink(files).map_err(|d| {
+        let mut all = Diagnostics::default();
+        all.push(d);
+        all
+    })?;
+    Ok(paths)
+}
+
 /// Builds the book at `root` into `out`. On any error the previous output is left untouched.
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
-    let (loaded, mut diags) = load(root);
+    // `git log` runs while the book loads.
+    let (history, (loaded, mut diags)) = std::thread::scope(|scope| {
+        let history = scope.spawn(|| history::History::load(root));
+        let loaded = load(root);
+        (history.join().unwrap_or_default(), loaded)
+    });
     let Some(loaded) = loaded else {
         return Err(diags);
     };
     for d in audit::run(&loaded.site) {
         diags.push(d);
     }
-    let files = render_all(root, &loaded).map_err(|d| {
+    // Files are written to the staging folder as they are rendered, never all held in memory.
+    let staging = match write::Staging::new(out) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let paths = render_into(&loaded, &history, &|files| {
+        files.iter().try_for_each(|f| staging.write(f))
+    })
+    .map_err(|d| {
         let mut all = diags.clone();
         all.extend(d);
         all
     })?;
-    if let Err(d) = write::atomically(out, &files) {
+    if let Err(d) = staging.commit() {
         diags.push(d);
         return Err(diags);
     }
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildReport {
-        files: files.len(),
+        files: paths.len(),
         pages,
         warnings: diags,
     })

@@ -80,7 +80,9 @@ fn main() -> ExitCode {
             let started = std::time::Instant::now();
             match planbook::build(&root, &out) {
                 Ok(report) => {
-                    eprint!("{}", report.warnings);
+                    // Formatted first: stderr is unbuffered, and each piece would be a write.
+                    let text = report.warnings.to_string();
+                    eprint!("{text}");
                     eprintln!(
                         "built {} pages ({} files) into {} in {} ms{}",
                         report.pages,
@@ -96,7 +98,8 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
-                    eprint!("{diags}");
+                    let text = diags.to_string();
+                    eprint!("{text}");
                     eprintln!(
                         "build failed: {} errors; {} was left untouched",
                         diags.errors(),

@@ -62,7 +62,61 @@ struct Renderer<'a> {
     strings: &'a Bi<Strings>,
     history: &'a History,
     assets: Value,
+    /// Pages in reading order, and each page's place in it (computed once, not per page).
+    order: Vec<usize>,
+    place: Vec<usize>,
+    /// The context values every page of a language shares.
+    base: Bi<tera::Context>,
 }
+
+/// The context values every page of `lang` shares.
+fn base_context(s: &Site, t: &Strings, assets: &Value, lang: Lang) -> tera::Context {
+    let mut cx = tera::Context::new();
+    cx.insert("lang", lang.code());
+    cx.insert("html_lang", lang.html_lang());
+    cx.insert("other_html_lang", lang.other().html_lang());
+    cx.insert(
+        "other_name",
+        &match lang {
+            Lang::Zh => &s.config.language.en.name,
+            Lang::En => &s.config.language.zh.name,
+        },
+    );
+    cx.insert("t", t);
+    cx.insert(
+        "description",
+        &s.config
+            .book
+            .description
+            .as_ref()
+            .map(|d| d.get(lang).clone())
+            .unwrap_or_else(|| s.plan.title.get(lang).clone()),
+    );
+    cx.insert("site", &json!({"title": s.config.book.title.get(lang)}));
+    cx.insert("plan", &json!({"title": s.plan.title.get(lang), "subtitle": s.plan.subtitle.as_ref().map(|x| x.get(lang)), "issuer": s.plan.issuer.get(lang), "period": s.plan.period}));
+    cx.insert(
+        "notice",
+        &if lang == Lang::En {
+            Some(
+                s.plan
+                    .translation
+                    .notice
+                    .en
+                    .replace("{date}", &s.plan.translation.date),
+            )
+        } else {
+            None
+        },
+    );
+    cx.insert("assets", assets);
+    cx
+}
+
+/// Up to this many pages, every page's table of contents lists them all.
+pub const TOC_FULL: usize = 100;
+/// Beyond it, a page lists the pages this far either side of it in reading order, and links to
+/// the home page's full list: the full list on every page would make a build quadratic.
+pub const TOC_RADIUS: usize = 10;
 
 /// Renders every page and asset of the site.
 pub fn site(
@@ -71,6 +125,29 @@ pub fn site(
     strings: &Bi<Strings>,
     history: &History,
 ) -> Result<Vec<OutFile>, Diagnostics> {
+    let files = std::sync::Mutex::new(Vec::new());
+    site_into(site, theme, strings, history, &|f| {
+        files
+            .lock()
+            .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?
+            .extend(f);
+        Ok(())
+    })?;
+    Ok(files.into_inner().unwrap_or_default())
+}
+
+/// What receives the rendered files, job by job, from the rendering threads: `build` writes them
+/// straight to the staging folder, so the whole site is never held in memory.
+pub type Sink<'s> = dyn Fn(Vec<OutFile>) -> Result<(), Diagnostic> + Sync + 's;
+
+/// Renders every page and asset of the site into `sink`; returns the paths of the files.
+pub fn site_into(
+    site: &Site,
+    theme: &Theme,
+    strings: &Bi<Strings>,
+    history: &History,
+    sink: &Sink,
+) -> Result<Vec<String>, Diagnostics> {
     let mut files = Vec::new();
     let mut assets = serde_json::Map::new();
     for (name, bytes) in &theme.assets {
@@ -92,36 +169,68 @@ pub fn site(
             bytes: bytes.clone(),
         });
     }
+    let order = reading_order(site);
+    let mut place = vec![0; site.pages.len()];
+    for (k, &i) in order.iter().enumerate() {
+        place[i] = k;
+    }
+    let assets = Value::Object(assets);
+    let base = Bi {
+        zh: base_context(site, &strings.zh, &assets, Lang::Zh),
+        en: base_context(site, &strings.en, &assets, Lang::En),
+    };
     let r = Renderer {
         site,
         theme,
         strings,
         history,
-        assets: Value::Object(assets),
+        assets,
+        order,
+        place,
+        base,
     };
     let jobs: Vec<(Lang, Job)> = Lang::ALL
         .iter()
         .flat_map(|&l| r.jobs().into_iter().map(move |j| (l, j)))
         .collect();
-    let results: Vec<Result<Vec<OutFile>, Diagnostic>> = jobs
-        .par_iter()
-        .map(|(lang, job)| r.run(*lang, job))
-        .collect();
+    // Each job's files go to the sink from the thread that rendered them; only paths are kept.
+    let give = |f: Vec<OutFile>| {
+        let paths = f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        sink(f).map(|()| paths)
+    };
+    // The whole-book pages (print editions, search index) are by far the largest: one thread
+    // renders them one after another while the others render the rest, so at most one of them
+    // is in memory at a time.
+    let (whole, rest): (Vec<_>, Vec<_>) = jobs
+        .into_iter()
+        .partition(|(_, job)| matches!(job, Job::Print { .. } | Job::Search));
+    let (whole, rest) = rayon::join(
+        || {
+            whole
+                .iter()
+                .map(|(lang, job)| r.run(*lang, job).and_then(give))
+                .collect::<Vec<_>>()
+        },
+        || {
+            [Ok(files), r.cover()]
+                .into_par_iter()
+                .chain(rest.par_iter().map(|(lang, job)| r.run(*lang, job)))
+                .map(|f| f.and_then(give))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut written = Vec::new();
     let mut diags = Diagnostics::default();
-    for res in results {
+    for res in whole.into_iter().chain(rest) {
         match res {
-            Ok(f) => files.extend(f),
+            Ok(p) => written.extend(p),
             Err(d) => diags.push(d),
         }
-    }
-    match r.cover() {
-        Ok(f) => files.extend(f),
-        Err(d) => diags.push(d),
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(files)
+    Ok(written)
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +250,18 @@ enum Job {
     Print { bilingual: bool },
     Data,
     WhatsNew,
+}
+
+/// Pages in reading order: each top-level page followed by its parts.
+fn reading_order(site: &Site) -> Vec<usize> {
+    let mut v = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.parent.is_none() {
+            v.push(i);
+            v.extend(p.children.iter().copied());
+        }
+    }
+    v
 }
 
 /// 64-bit FNV-1a: a stable content hash for cache-busting asset names.
@@ -230,8 +351,8 @@ impl<'a> Renderer<'a> {
                         sectors.push(si);
                     }
                 }
-                let order = self.reading_order();
-                let pos = order.iter().position(|x| x == i).unwrap_or(0);
+                let order = &self.order;
+                let pos = self.place[*i];
                 let nav = |j: Option<&usize>| {
                     j.map(|&j| json!({"url": chapter_url(lang, &s.pages[j].id), "title": s.pages[j].title.get(lang)}))
                 };
@@ -418,15 +539,17 @@ impl<'a> Renderer<'a> {
                     format!("{}/print/index.html", lang.code())
                 };
                 let root = root_of(&path);
-                let mut chapters = Vec::new();
-                for i in self.reading_order() {
+                let mut chapters = Vec::with_capacity(self.order.len());
+                for &i in &self.order {
                     let p = &s.pages[i];
                     let rows = if *bilingual {
                         self.parallel_rows(lang, p, &root)?
                     } else {
                         vec![]
                     };
-                    chapters.push(json!({"id": p.id, "title": p.title.get(lang), "html": self.body_html(lang, p, &root)?, "rows": rows}));
+                    let mut chapter = json!({"id": p.id, "title": p.title.get(lang), "html": self.body_html(lang, p, &root)?});
+                    chapter["rows"] = Value::Array(rows);
+                    chapters.push(chapter);
                 }
                 let (other, switch) = if *bilingual {
                     (
@@ -444,14 +567,10 @@ impl<'a> Renderer<'a> {
                 } else {
                     tr("print_edition")
                 };
-                one(
-                    path,
-                    "print.html",
-                    "print",
-                    title,
-                    json!({"chapters": chapters, "bilingual": bilingual, "other_print_url": other, "print_switch": switch}),
-                    None,
-                )
+                // The whole book: moved into the context, not copied by `json!`.
+                let mut extra = json!({"bilingual": bilingual, "other_print_url": other, "print_switch": switch});
+                extra["chapters"] = Value::Array(chapters);
+                one(path, "print.html", "print", title, extra, None)
             }
         }
     }
@@ -562,18 +681,6 @@ impl<'a> Renderer<'a> {
             path: format!("{}/feed.xml", lang.code()),
             bytes: xml.into_bytes(),
         }
-    }
-
-    /// Pages in reading order: each top-level page followed by its parts.
-    fn reading_order(&self) -> Vec<usize> {
-        let mut v = Vec::new();
-        for (i, p) in self.site.pages.iter().enumerate() {
-            if p.parent.is_none() {
-                v.push(i);
-                v.extend(p.children.iter().copied());
-            }
-        }
-        v
     }
 
     fn counts(&self, lang: Lang, x: &crate::resolve::Sector) -> String {
@@ -891,7 +998,7 @@ impl<'a> Renderer<'a> {
     fn parallel_rows(&self, lang: Lang, p: &Page, root: &str) -> Result<Vec<Value>, Diagnostic> {
         let first = p.body.get(lang);
         let second = p.body.get(lang.other());
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(first.units.len());
         for u in &first.units {
             let twin = second.units.iter().find(|v| v.anchor == u.anchor);
             let (level, boxed) = match u.kind {
@@ -934,7 +1041,7 @@ impl<'a> Renderer<'a> {
     fn search_index(&self, lang: Lang) -> OutFile {
         let s = self.site;
         let mut passages = Vec::new();
-        for (order, i) in self.reading_order().into_iter().enumerate() {
+        for (order, &i) in self.order.iter().enumerate() {
             let p = &s.pages[i];
             for u in &p.body.get(lang).units {
                 if u.text.trim().is_empty() {
@@ -962,8 +1069,10 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let bytes = serde_json::to_vec(&json!({"lang": lang.code(), "passages": passages}))
-            .unwrap_or_default();
+        // Moved in, not copied by `json!`: the index is large for a large book.
+        let mut index = json!({"lang": lang.code()});
+        index["passages"] = Value::Array(passages);
+        let bytes = serde_json::to_vec(&index).unwrap_or_default();
         OutFile {
             path: format!("{}/search/index.json", lang.code()),
             bytes,
@@ -983,55 +1092,28 @@ impl<'a> Renderer<'a> {
         current: Option<usize>,
     ) -> Result<OutFile, Diagnostic> {
         let s = self.site;
-        let t = self.strings.get(lang);
         let root = root_of(path);
         let rest = path.split_once('/').map(|(_, r)| r).unwrap_or(path);
         let twin = format!("{}/{rest}", lang.other().code());
-        let mut cx = tera::Context::new();
-        cx.insert("lang", lang.code());
-        cx.insert("html_lang", lang.html_lang());
-        cx.insert("other_html_lang", lang.other().html_lang());
-        cx.insert(
-            "other_name",
-            &match lang {
-                Lang::Zh => &s.config.language.en.name,
-                Lang::En => &s.config.language.zh.name,
-            },
-        );
-        cx.insert("t", t);
+        // What every page of this language shares was serialised once; cloning it is cheaper.
+        let mut cx = self.base.get(lang).clone();
         cx.insert("root", &root);
         cx.insert("self_path", path);
         cx.insert("twin_path", &twin);
         cx.insert("title", title);
         cx.insert("kind", kind);
-        cx.insert(
-            "description",
-            &s.config
-                .book
-                .description
-                .as_ref()
-                .map(|d| d.get(lang).clone())
-                .unwrap_or_else(|| s.plan.title.get(lang).clone()),
+        let mut own = serde_json::Map::new();
+        own.insert(
+            "toc".into(),
+            Value::Array(self.toc(lang, current, kind == "home")),
         );
-        cx.insert("site", &json!({"title": s.config.book.title.get(lang)}));
-        cx.insert("plan", &json!({"title": s.plan.title.get(lang), "subtitle": s.plan.subtitle.as_ref().map(|x| x.get(lang)), "issuer": s.plan.issuer.get(lang), "period": s.plan.period}));
-        cx.insert(
-            "notice",
-            &if lang == Lang::En {
-                Some(
-                    s.plan
-                        .translation
-                        .notice
-                        .en
-                        .replace("{date}", &s.plan.translation.date),
-                )
-            } else {
-                None
-            },
+        own.insert(
+            "breadcrumbs".into(),
+            Value::Array(self.breadcrumbs(lang, kind, title, current)),
         );
-        cx.insert("assets", &self.assets);
-        cx.insert("toc", &self.toc(lang, current));
-        cx.insert("breadcrumbs", &self.breadcrumbs(lang, kind, title, current));
+        if let Ok(own) = tera::Context::from_value(Value::Object(own)) {
+            cx.extend(own);
+        }
         let (updated, edit) = match current.and_then(|c| s.pages.get(c)) {
             Some(p) => {
                 let src = p
@@ -1055,10 +1137,9 @@ impl<'a> Renderer<'a> {
         };
         cx.insert("updated", &updated);
         cx.insert("edit_url", &edit);
-        if let Value::Object(m) = extra {
-            for (k, v) in m {
-                cx.insert(k, &v);
-            }
+        // Moved into the context without a copy.
+        if let Ok(extra) = tera::Context::from_value(extra) {
+            cx.extend(extra);
         }
         let html = self.render_template(template, &cx)?;
         Ok(OutFile {
@@ -1076,12 +1157,52 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn toc(&self, lang: Lang, current: Option<usize>) -> Vec<Value> {
+    /// The table of contents: every page when there are at most `TOC_FULL` (and always on the
+    /// home page); otherwise the `TOC_RADIUS` pages either side of `current` in reading order
+    /// (with the top-level page of any part shown), and entries marked `more` linking to the
+    /// home page's full list where pages are left out.
+    fn toc(&self, lang: Lang, current: Option<usize>, full: bool) -> Vec<Value> {
         let s = self.site;
-        s.pages.iter().enumerate().filter(|(_, p)| p.parent.is_none()).map(|(i, p)| json!({
-            "id": p.id, "title": p.title.get(lang), "url": chapter_url(lang, &p.id), "current": current == Some(i),
-            "children": p.children.iter().map(|&c| json!({"title": s.pages[c].title.get(lang), "url": chapter_url(lang, &s.pages[c].id), "current": current == Some(c)})).collect::<Vec<_>>()
-        })).collect()
+        let n = self.order.len();
+        let (lo, hi) = if full || n <= TOC_FULL {
+            (0, n)
+        } else {
+            let width = 2 * TOC_RADIUS + 1;
+            let at = current
+                .and_then(|c| self.place.get(c).copied())
+                .unwrap_or(0);
+            let lo = at.saturating_sub(TOC_RADIUS).min(n - width);
+            (lo, lo + width)
+        };
+        let entry = |i: usize| json!({"title": s.pages[i].title.get(lang), "url": chapter_url(lang, &s.pages[i].id), "current": current == Some(i)});
+        let more = || {
+            let t = self.strings.get(lang);
+            json!({"id": "", "more": true, "title": format!("{} …", t.get("chapters").map(String::as_str).unwrap_or("")), "url": format!("{}/index.html#chapters-h", lang.code()), "current": false, "children": []})
+        };
+        let mut out: Vec<Value> = Vec::new();
+        if lo > 0 {
+            out.push(more());
+        }
+        // Top-level pages in the window, each with its parts in the window.
+        let mut last_top = None;
+        for &i in &self.order[lo..hi] {
+            let top = s.pages[i].parent.unwrap_or(i);
+            if last_top != Some(top) {
+                let p = &s.pages[top];
+                out.push(json!({"id": p.id, "title": p.title.get(lang), "url": chapter_url(lang, &p.id), "current": current == Some(top), "children": []}));
+                last_top = Some(top);
+            }
+            if i != top
+                && let Some(Value::Array(children)) =
+                    out.last_mut().and_then(|e| e.get_mut("children"))
+            {
+                children.push(entry(i));
+            }
+        }
+        if hi < n {
+            out.push(more());
+        }
+        out
     }
 
     fn breadcrumbs(

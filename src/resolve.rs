@@ -117,6 +117,34 @@ fn id_pos(file: &SourceFile, id: &str) -> usize {
     0
 }
 
+/// Where each id of a file is defined, found in one pass over the file: `id_pos` searches the
+/// whole file, and calling it for every record is quadratic in the number of records.
+struct IdLines<'f> {
+    file: &'f SourceFile,
+    /// The text after `id: ` up to the end of the line -> where the first such line starts.
+    first: HashMap<&'f str, usize>,
+}
+
+impl<'f> IdLines<'f> {
+    fn new(file: &'f SourceFile) -> IdLines<'f> {
+        let mut first = HashMap::new();
+        for (p, _) in file.text.match_indices("id: ") {
+            if let Some((line, _)) = file.text[p + 4..].split_once('\n') {
+                first.entry(line).or_insert(p);
+            }
+        }
+        IdLines { file, first }
+    }
+
+    /// The same position as `id_pos`.
+    fn pos(&self, id: &str) -> usize {
+        match self.first.get(id) {
+            Some(&p) => p,
+            None => id_pos(self.file, id),
+        }
+    }
+}
+
 struct Ids<'a> {
     map: HashMap<&'a str, usize>,
     what: &'static str,
@@ -134,15 +162,17 @@ impl<'a> Ids<'a> {
     ) -> Ids<'a> {
         let mut map = HashMap::new();
         for (i, (id, file)) in ids.enumerate() {
-            let pos = id_pos(file, id);
+            // Only a finding needs the position.
+            let pos = || id_pos(file, id);
             if !is_slug(id) {
                 diags.push(
                     Diagnostic::error(&file.display, "id", format!("{what} id `{id}` is not a slug"))
-                        .at_text(&file.text, pos, id)
+                        .at_text(&file.text, pos(), id)
                         .hint("ids are lowercase ASCII letters and digits joined by single hyphens, e.g. `harbin-electric`; they become folder names, so `/`, `..` and spaces are not allowed"),
                 );
             }
             if map.insert(id, i).is_some() {
+                let pos = pos();
                 let later = file.text[pos + 1..]
                     .find(&format!("id: {id}"))
                     .map(|p| p + pos + 1)
@@ -242,8 +272,9 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
         .glossary
         .map(|g| {
             let mut ids = BTreeSet::new();
+            let lines = IdLines::new(&g.file);
             for t in &g.value.terms {
-                let pos = id_pos(&g.file, &t.id);
+                let pos = lines.pos(&t.id);
                 if !is_slug(&t.id) || !ids.insert(t.id.clone()) {
                     diags.push(
                         Diagnostic::error(
@@ -284,12 +315,13 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
         diags,
     )
     .quiet_if(&raw.failed);
+    let sf_lines = IdLines::new(sf);
     let mut sectors: Vec<Sector> = sectors_file
         .value
         .sectors
         .iter()
         .map(|s| {
-            let pos = id_pos(sf, &s.id);
+            let pos = sf_lines.pos(&s.id);
             check_bi(sf, pos, &format!("sector `{}`", s.id), &s.name, diags);
             let parent = s
                 .parent
@@ -327,12 +359,13 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
         diags,
     )
     .quiet_if(&raw.failed);
+    let ef_lines = IdLines::new(ef);
     let mut enterprises: Vec<Enterprise> = ent_file
         .value
         .enterprises
         .iter()
         .map(|e| {
-            let pos = id_pos(ef, &e.id);
+            let pos = ef_lines.pos(&e.id);
             check_bi(ef, pos, &format!("enterprise `{}`", e.id), &e.name, diags);
             let secs = e
                 .sectors
@@ -510,9 +543,10 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
             diags.push(Diagnostic::error(&f.display, "duplicate-id", format!("专栏 number {} is used by two files, so two pages claim {{lang}}/sidebars/{}/index.html", s.value.number, s.value.number)).at_text(&f.text, 0, "number:").hint("give each box its own number"));
         }
         check_bi(f, 0, "the box title", &s.value.title, diags);
+        let f_lines = IdLines::new(f);
         let mut categories = Vec::new();
         for c in &s.value.categories {
-            let cpos = id_pos(f, &c.id);
+            let cpos = f_lines.pos(&c.id);
             check_bi(f, cpos, &format!("category `{}`", c.id), &c.name, diags);
             let csecs: Vec<usize> = c
                 .sectors
@@ -521,7 +555,7 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
                 .collect();
             let mut pidx = Vec::new();
             for it in &c.items {
-                let ipos = id_pos(f, &it.id);
+                let ipos = f_lines.pos(&it.id);
                 check_bi(
                     f,
                     ipos,
@@ -631,8 +665,9 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
         diags,
     );
     let mut targets = Vec::new();
+    let tf_lines = IdLines::new(tf);
     for t in &tgt_file.value.targets {
-        let pos = id_pos(tf, &t.id);
+        let pos = tf_lines.pos(&t.id);
         check_bi(
             tf,
             pos,

@@ -1,0 +1,113 @@
+//! A book larger than `render::TOC_FULL` pages: each page lists a window of the contents (so
+//! a build stays linear in the number of pages), the home page lists them all, and every link
+//! still resolves.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+const CHAPTERS: usize = 150;
+
+fn big_book() -> tempfile::TempDir {
+    let book = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixtures().join("sites/mini"), book.path());
+    for i in 0..CHAPTERS {
+        let dir = book.path().join(format!("content/chapters/c{i:03}"));
+        fs::create_dir_all(&dir).expect("chapter dir");
+        fs::write(
+            dir.join("chapter.yaml"),
+            format!(
+                "id: c{i:03}\nchapter: {}\ntitle:\n  zh: 第{i}章\n  en: Chapter {i}\n",
+                i + 2
+            ),
+        )
+        .expect("chapter.yaml");
+        fs::write(dir.join("zh.md"), "## 概况 {#about}\n\n示例机械集团。\n").expect("zh.md");
+        fs::write(
+            dir.join("en.md"),
+            "## About {#about}\n\nExample Machinery Group.\n",
+        )
+        .expect("en.md");
+    }
+    book
+}
+
+/// The links of the page's table of contents.
+fn toc_links(html: &str) -> Vec<String> {
+    let start = html
+        .find("<nav class=\"toc\"")
+        .expect("a table of contents");
+    let end = start + html[start..].find("</nav>").expect("its end");
+    html[start..end]
+        .split("<a href=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap_or(0)].to_string())
+        .filter(|h| !h.ends_with("glossary/index.html"))
+        .filter(|h| !h.contains("/print/") && !h.contains("/data/"))
+        .collect()
+}
+
+#[test]
+fn a_large_book_lists_a_window_of_the_contents_and_the_home_page_lists_all() {
+    let book = big_book();
+    let (loaded, diags) = planbook::load(book.path());
+    let loaded = loaded.unwrap_or_else(|| panic!("the book loads:\n{diags}"));
+    assert!(loaded.site.pages.len() > planbook::render::TOC_FULL);
+    let files = planbook::render_all(book.path(), &loaded).expect("renders");
+    let page = |path: &str| {
+        let f = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path} is built"));
+        String::from_utf8(f.bytes.clone()).expect("UTF-8")
+    };
+
+    let middle = page("en/chapters/c075/index.html");
+    let links = toc_links(&middle);
+    let width = 2 * planbook::render::TOC_RADIUS + 1;
+    // The window, and before and after it a link to the full list on the home page.
+    assert_eq!(links.len(), width + 2, "{links:#?}");
+    assert_eq!(links[0], "../../../en/index.html#chapters-h");
+    assert_eq!(links[width + 1], "../../../en/index.html#chapters-h");
+    assert!(links.contains(&"../../../en/chapters/c075/index.html".to_string()));
+    assert!(middle.contains("aria-current=\"page\">Chapter 75<"));
+
+    // At the start, no link before the window.
+    let first = toc_links(&page("zh/chapters/overview/index.html"));
+    assert_eq!(first.len(), width + 1, "{first:#?}");
+    assert_eq!(first[width], "../../../zh/index.html#chapters-h");
+
+    // The home page lists every chapter.
+    let home = page("en/index.html");
+    for i in 0..CHAPTERS {
+        assert!(
+            home.contains(&format!("en/chapters/c{i:03}/index.html")),
+            "c{i:03} missing from the home page"
+        );
+    }
+
+    // Every internal link and anchor resolves, including the links to the full list.
+    let findings = planbook::check(book.path());
+    assert!(findings.is_empty(), "{findings}");
+}
+
+#[test]
+fn a_build_writes_what_render_all_renders() {
+    let book = big_book();
+    let (loaded, _) = planbook::load(book.path());
+    let files = planbook::render_all(book.path(), &loaded.expect("loads")).expect("renders");
+    let out = book.path().join("public");
+    let report = planbook::build(book.path(), &out).expect("builds");
+    assert_eq!(report.files, files.len());
+    let mut written = read_tree(&out);
+    written.sort();
+    let mut expected: Vec<(String, Vec<u8>)> =
+        files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    expected.sort();
+    assert_eq!(written.len(), expected.len());
+    for ((wp, wb), (ep, eb)) in written.iter().zip(&expected) {
+        assert_eq!(wp, ep);
+        assert!(wb == eb, "{wp} differs between build and render_all");
+    }
+}
