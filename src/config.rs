@@ -123,7 +123,7 @@ pub enum RawHtml {
 pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
     let config: Config = toml::from_str(&file.text).map_err(|e| toml_error(file, &e))?;
     if !["zh", "en"].contains(&config.book.default_language.as_str()) {
-        let pos = file.text.find("default-language").unwrap_or(0);
+        let pos = key_pos(&file.text, "default-language");
         let (line, col) = line_col(&file.text, pos);
         return Err(Diagnostic::error(
             &file.display,
@@ -137,9 +137,9 @@ pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
         .hint("use \"zh\" or \"en\""));
     }
     if let Some(url) = &config.output.html.site_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
+        && (!(url.starts_with("https://") || url.starts_with("http://")) || !url_chars_ok(url))
     {
-        let pos = file.text.find("site-url").unwrap_or(0);
+        let pos = key_pos(&file.text, "site-url");
         let (line, col) = line_col(&file.text, pos);
         return Err(Diagnostic::error(
             &file.display,
@@ -149,7 +149,44 @@ pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
         .at(line, col)
         .hint("write it like \"https://example.org/plan/\""));
     }
+    // The template becomes a link on every page: a `javascript:` (or any non-web) URL there
+    // would run script when a reader clicks "edit this page".
+    if let Some(t) = &config.output.html.edit_url_template
+        && (!(t.starts_with("https://") || t.starts_with("http://"))
+            || !url_chars_ok(&t.replace("{path}", "")))
+    {
+        let pos = key_pos(&file.text, "edit-url-template");
+        let (line, col) = line_col(&file.text, pos);
+        return Err(Diagnostic::error(
+            &file.display,
+            "config",
+            format!("edit-url-template `{t}` is not an absolute http(s) URL"),
+        )
+        .at(line, col)
+        .hint("write it like \"https://github.com/you/plan/edit/main/{path}\""));
+    }
     Ok(config)
+}
+
+/// No whitespace, control characters or characters a URL never holds unencoded (`"`, `<`,
+/// `>`, `\\`, `^`, `` ` ``, `{`, `|`, `}`): such a value would end up split across or
+/// outside its attribute, sitemap entry or robots.txt line.
+fn url_chars_ok(url: &str) -> bool {
+    !url.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(c))
+}
+
+/// Byte offset of the line setting `key` (not a commented-out example of it), or 0.
+fn key_pos(text: &str, key: &str) -> usize {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') {
+            return at + (line.len() - t.len());
+        }
+        at += line.len();
+    }
+    0
 }
 
 fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
@@ -200,6 +237,54 @@ mod tests {
         assert_eq!(c.book.default_language, "zh");
         assert_eq!(c.output.html.theme, "default");
         assert_eq!(c.output.html.raw_html, RawHtml::Sanitize);
+    }
+
+    #[test]
+    fn edit_url_template_must_be_a_web_url() {
+        for bad in [
+            "javascript:alert(1)//{path}",
+            " JavaScript:x",
+            "data:text/html,x",
+            "//x/{path}",
+            "https://x.org/\\\"onmouseover=alert(1) x=\\\"{path}",
+            "https://x.org/{path} x",
+        ] {
+            let e = parse(&file(&format!(
+                "{OK}[output.html]\nedit-url-template = \"{bad}\"\n"
+            )))
+            .unwrap_err();
+            assert_eq!(e.line, 4, "{bad}");
+            assert!(
+                e.message.starts_with("edit-url-template `")
+                    && e.message.ends_with("` is not an absolute http(s) URL"),
+                "{}",
+                e.message
+            );
+        }
+        let ok = parse(&file(&format!(
+            "{OK}[output.html]\nedit-url-template = \"https://github.com/you/plan/edit/main/{{path}}\"\n"
+        )));
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn site_url_must_be_one_clean_url() {
+        for bad in [
+            "example.org",
+            "https://x.org/\\\"><script>alert(1)</script>/",
+            "https://x.org/a\\nDisallow: /",
+        ] {
+            let e =
+                parse(&file(&format!("{OK}[output.html]\nsite-url = \"{bad}\"\n"))).unwrap_err();
+            assert_eq!(e.line, 4, "{bad}");
+            assert!(e.message.starts_with("site-url `"), "{}", e.message);
+        }
+        assert!(
+            parse(&file(&format!(
+                "{OK}[output.html]\nsite-url = \"https://x.org/plan?a=1&b='2'/\"\n"
+            )))
+            .is_ok()
+        );
     }
 
     #[test]

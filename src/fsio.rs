@@ -24,7 +24,9 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     })
 }
 
-fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+/// Source bytes as text: BOM stripped, CRLF and CR turned into LF, invalid UTF-8 located.
+/// Public for the fuzz targets (`fuzz/`).
+pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {

@@ -3,7 +3,7 @@
 //! linked, 专栏 boxes placed, fenced code highlighted, raw HTML handled by the book's policy.
 
 use crate::config::RawHtml;
-use crate::diag::{Diagnostic, line_col};
+use crate::diag::Diagnostic;
 use crate::escape;
 use crate::fsio::SourceFile;
 use crate::linker::{Linker, Segment};
@@ -145,6 +145,10 @@ struct State {
     unit_start: usize,
     footnote_refs: Vec<String>,
     link_kinds: Vec<bool>,
+    /// Inline raw HTML elements opened (sanitize policy) and not yet closed; closed at the
+    /// next block boundary so they cannot reach outside their paragraph.
+    inline_open: Vec<String>,
+    in_image: usize,
 }
 
 /// Renders one Markdown body; problems are returned alongside whatever could be rendered.
@@ -156,15 +160,16 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
     let mut st = State::default();
     let mut seen_ids: HashSet<String> = HashSet::new();
     let mut unit_ranges: Vec<(usize, usize)> = Vec::new();
+    let lines = Lines::new(text);
     let err = |pos: usize, kind: &'static str, msg: String, hint: &str| {
-        let (l, c) = line_col(text, pos);
+        let (l, c) = lines.line_col(pos);
         Diagnostic::error(&file.display, kind, msg)
             .at(l, c)
             .hint(hint.to_string())
     };
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let line = line_col(text, range.start).0;
+        let line = lines.line(range.start);
         if let Some((_, buf, _)) = st.code.as_mut() {
             match event {
                 Event::Text(t) => {
@@ -183,7 +188,7 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                                     text: String::new(),
                                     html: String::new(),
                                     heading: st.heading.clone(),
-                                    line: line_col(text, start).0,
+                                    line: lines.line(start),
                                 });
                                 unit_ranges.push((events.len(), events.len()));
                             }
@@ -220,6 +225,9 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 }
                 _ => {}
             }
+        }
+        if !st.inline_open.is_empty() && is_block_boundary(&event) {
+            close_inline(&mut st.inline_open, &mut events);
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -342,7 +350,7 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                     Some(target) => {
                         // Internal links are written here, not by pulldown-cmark, whose URL
                         // escaping would mangle the root marker.
-                        let (l, c) = line_col(text, range.start);
+                        let (l, c) = lines.line_col(range.start);
                         body.links.push(Link {
                             href: dest_url.to_string(),
                             target: target.clone(),
@@ -362,7 +370,7 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                     }
                     None => {
                         if safe.starts_with("http://") || safe.starts_with("https://") {
-                            let (l, c) = line_col(text, range.start);
+                            let (l, c) = lines.line_col(range.start);
                             body.external.push(Link {
                                 href: safe.to_string(),
                                 target: safe.to_string(),
@@ -394,6 +402,7 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 title,
                 id,
             }) => {
+                st.in_image += 1;
                 let safe = escape::safe_href(&dest_url).to_string();
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -438,10 +447,21 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                     escape::html(&label)
                 ))));
             }
+            Event::End(TagEnd::Image) => {
+                st.in_image = st.in_image.saturating_sub(1);
+                events.push(Event::End(TagEnd::Image));
+            }
+            Event::InlineHtml(h) if cx.raw_html == RawHtml::Sanitize && st.in_image == 0 => {
+                let html = sanitize_inline(&h, &mut st.inline_open);
+                if !html.is_empty() {
+                    events.push(Event::InlineHtml(CowStr::from(html)));
+                }
+            }
             Event::Html(h) | Event::InlineHtml(h) => events.push(raw_html(&h, cx.raw_html)),
             other => events.push(other),
         }
     }
+    close_inline(&mut st.inline_open, &mut events);
     for (unit, (s, e)) in body.units.iter_mut().zip(unit_ranges) {
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events[s..e].iter().cloned());
@@ -534,6 +554,123 @@ fn raw_html<'e>(h: &str, policy: RawHtml) -> Event<'e> {
     }
 }
 
+/// Where each line of a text starts, so that locating every event of a long chapter costs a
+/// binary search instead of a scan from the top (which made rendering quadratic in its size).
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The 1-based line of byte offset `pos`.
+    fn line(&self, pos: usize) -> usize {
+        self.starts.partition_point(|&s| s <= pos)
+    }
+
+    /// The same as `diag::line_col`: 1-based line and column (in characters).
+    fn line_col(&self, pos: usize) -> (usize, usize) {
+        let mut pos = pos.min(self.text.len());
+        while pos > 0 && !self.text.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        let line = self.line(pos);
+        let start = self.starts[line - 1];
+        (line, self.text[start..pos].chars().count() + 1)
+    }
+}
+
+/// Whether an event starts or ends a block (anything but an inline span).
+fn is_block_boundary(event: &Event) -> bool {
+    match event {
+        Event::Start(tag) => !matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        Event::End(tag) => !matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        Event::Rule => true,
+        _ => false,
+    }
+}
+
+/// Closes the inline raw HTML elements still open, innermost first.
+fn close_inline<'e>(open: &mut Vec<String>, events: &mut Vec<Event<'e>>) {
+    if open.is_empty() {
+        return;
+    }
+    let closes: String = open.drain(..).rev().map(|n| format!("</{n}>")).collect();
+    events.push(Event::InlineHtml(CowStr::from(closes)));
+}
+
+/// One inline raw HTML tag under the sanitize policy. pulldown-cmark hands inline HTML over a
+/// tag at a time, and ammonia alone would turn `<b>` into `<b></b>`, losing the markup; so an
+/// opening tag is cleaned by ammonia and kept open (recorded in `open`), and a closing tag is
+/// written only when it closes an element opened this way. Anything else (comments, void
+/// elements, tags ammonia drops) is ammonia's output as is.
+fn sanitize_inline(h: &str, open: &mut Vec<String>) -> String {
+    let t = h.trim();
+    if let Some(rest) = t.strip_prefix("</") {
+        let name = rest.trim_end_matches('>').trim().to_ascii_lowercase();
+        return match open.iter().rposition(|n| *n == name) {
+            Some(i) => open.drain(i..).rev().map(|n| format!("</{n}>")).collect(),
+            None => String::new(),
+        };
+    }
+    let cleaned = ammonia::clean(h);
+    let name: String = t
+        .strip_prefix('<')
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !name.is_empty()
+        && !t.ends_with("/>")
+        && let Some(start) = cleaned.strip_suffix(&format!("</{name}>"))
+        && start.starts_with(&format!("<{name}"))
+        && is_one_start_tag(start)
+    {
+        open.push(name);
+        return start.to_string();
+    }
+    cleaned
+}
+
+/// True when `s` is exactly one start tag as ammonia writes it (double-quoted attributes).
+fn is_one_start_tag(s: &str) -> bool {
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted && i > 0 => return false,
+            '>' if !quoted => return i + 1 == s.len(),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The placeholder a 专栏 box leaves in the body until the page puts the box there.
 pub fn sidebar_marker(n: u32) -> String {
     format!("<!--planbook:sidebar:{n}-->")
@@ -604,6 +741,40 @@ mod tests {
         let (b, _) = run("```sidebar\n3\n```\n", &[]);
         assert!(b.html.contains("<!--planbook:sidebar:3-->"));
         assert_eq!(b.units[0].kind, UnitKind::Sidebar { number: 3 });
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        for text in ["", "a", "\n", "ab\n哈尔滨x\n\nend", "\n\n中\n", "x\r\ny"] {
+            let lines = Lines::new(text);
+            for pos in 0..=text.len() + 2 {
+                assert_eq!(
+                    lines.line_col(pos),
+                    crate::diag::line_col(text, pos),
+                    "{text:?} at {pos}"
+                );
+                assert_eq!(lines.line(pos), crate::diag::line_col(text, pos).0);
+            }
+        }
+    }
+
+    #[test]
+    fn sanitized_inline_html_keeps_its_content_inside() {
+        let (b, _) = run(
+            "a <b>bold</b> <em onmouseover=\"alert(1)\">em</em> <img src=x onerror=alert(1)> </div></p> <i>open\n\nnext <b/>x\n",
+            &[],
+        );
+        assert!(
+            b.html.contains(
+                "a <b>bold</b> <em>em</em> <img src=\"x\">  <i>open</i></p><p id=\"pg-2\">next <b></b>x</p>"
+            ),
+            "{}",
+            b.html
+        );
+        assert_eq!(
+            b.units[0].html,
+            "a <b>bold</b> <em>em</em> <img src=\"x\">  <i>open</i>"
+        );
     }
 
     #[test]

@@ -18,6 +18,19 @@ pub struct State {
     pub files: Arc<BTreeMap<String, Vec<u8>>>,
     pub version: u64,
     pub error: Option<String>,
+    /// Requests being answered, by client connection (see `begin`).
+    pub conns: BTreeMap<SocketAddr, Conn>,
+}
+
+/// The requests of one client connection being answered now.
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conn {
+    /// Requests begun and not yet answered.
+    pub in_flight: usize,
+    /// Long-polls among them holding their answer.
+    pub waiting: usize,
+    /// Bumped to answer this connection's waiting polls at once.
+    pub cut: u64,
 }
 
 /// Shared between the watcher, the request handlers and the long-polls.
@@ -40,9 +53,10 @@ const LIVE_JS: &str = r#"(function () {
   }
   function poll() {
     fetch("/__planbook/wait?v=" + version, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
-      if (s.error) { overlay(s.error); version = s.version; return poll(); }
+      function again() { setTimeout(poll, s.retry || 0); }
+      if (s.error) { overlay(s.error); version = s.version; return again(); }
       if (s.version !== version) { try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {} location.reload(); return; }
-      poll();
+      again();
     }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
@@ -186,15 +200,107 @@ fn inject(html: &[u8], version: u64) -> Vec<u8> {
 
 /// Waits until the site's version differs from `seen` or `timeout` passes; returns the status.
 pub fn wait_for_change(shared: &Shared, seen: u64, timeout: Duration) -> String {
-    let st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    let (st, _) = shared
-        .changed
-        .wait_timeout_while(st, timeout, |s| s.version == seen)
-        .unwrap_or_else(|e| e.into_inner());
-    serde_json::json!({"version": st.version, "error": st.error}).to_string()
+    poll(shared, seen, timeout, Ticket { from: None, cut: 0 })
 }
 
-/// Long-polls beyond this many wait on a short timeout instead of holding a thread.
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
+    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What a held long-poll waits on besides a new version.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket {
+    from: Option<SocketAddr>,
+    cut: u64,
+}
+
+/// Notes a request from connection `from` as begun. tiny_http answers one connection's
+/// requests in order, so a reply waits for every request before it on its connection; polls
+/// held there are therefore answered now, or the new request would wait up to 25 s for them.
+pub fn begin(shared: &Shared, from: SocketAddr) {
+    let mut st = lock(shared);
+    let c = st.conns.entry(from).or_default();
+    c.in_flight += 1;
+    if c.waiting > 0 {
+        c.cut += 1;
+        drop(st);
+        shared.changed.notify_all();
+    }
+}
+
+/// Notes a request from `from` as answered.
+pub fn end(shared: &Shared, from: SocketAddr) {
+    let mut st = lock(shared);
+    if let Some(c) = st.conns.get_mut(&from) {
+        c.in_flight = c.in_flight.saturating_sub(1);
+        if c.in_flight == 0 && c.waiting == 0 {
+            st.conns.remove(&from);
+        }
+    }
+}
+
+/// Decides whether a begun long-poll from `from` may hold its answer: not when `held` polls
+/// already do, and not when another request of its connection is being answered (which may
+/// have been sent after it). Otherwise the poll is registered and its ticket returned; a poll
+/// that is not held is answered at once, telling the page to retry a second later.
+pub fn hold(shared: &Shared, from: Option<SocketAddr>, held: usize) -> Option<Ticket> {
+    if held >= MAX_WAITERS {
+        return None;
+    }
+    let mut st = lock(shared);
+    let cut = match from {
+        Some(a) => {
+            let c = st.conns.entry(a).or_default();
+            if c.in_flight > 1 {
+                return None;
+            }
+            c.waiting += 1;
+            c.cut
+        }
+        None => 0,
+    };
+    Some(Ticket { from, cut })
+}
+
+/// A held long-poll: waits like `wait_for_change`, but is answered early (with a retry delay)
+/// when another request begins on its connection.
+pub fn poll(shared: &Shared, seen: u64, timeout: Duration, t: Ticket) -> String {
+    let st = lock(shared);
+    let is_cut = |s: &State| {
+        t.from
+            .is_some_and(|a| s.conns.get(&a).map(|c| c.cut) != Some(t.cut))
+    };
+    let (mut st, _) = shared
+        .changed
+        .wait_timeout_while(st, timeout, |s| s.version == seen && !is_cut(s))
+        .unwrap_or_else(|e| e.into_inner());
+    let early = st.version == seen && is_cut(&st);
+    if let Some(a) = t.from
+        && let Some(c) = st.conns.get_mut(&a)
+    {
+        c.waiting = c.waiting.saturating_sub(1);
+    }
+    if early {
+        return status(&st, Some(RETRY_MS));
+    }
+    status(&st, None)
+}
+
+/// A long-poll's answer: the site's version and errors, and when not held, how long the page
+/// waits before it polls again.
+fn status(st: &State, retry_ms: Option<u64>) -> String {
+    match retry_ms {
+        Some(r) => serde_json::json!({"version": st.version, "error": st.error, "retry": r}),
+        None => serde_json::json!({"version": st.version, "error": st.error}),
+    }
+    .to_string()
+}
+
+/// How long a page waits before polling again when its poll was not held.
+const RETRY_MS: u64 = 1000;
+
+/// At most this many long-polls hold a thread (until their reply is written); more are
+/// answered at once with a retry delay, so a flood of polls cannot create threads without bound.
 const MAX_WAITERS: usize = 64;
 
 /// Runs the server until the process is stopped.
@@ -204,8 +310,15 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
         changed: Condvar::new(),
     });
     rebuild(root, &shared);
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // tiny_http writes a response's headers and body separately; with Nagle's algorithm on, the
+    // body then waits for the client's delayed ACK, adding about 40 ms to every response.
+    // Accepted connections inherit the option from the listening socket.
+    let _ = socket2::SockRef::from(&listener).set_tcp_nodelay(true);
     let server = Arc::new(
-        tiny_http::Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?,
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?,
     );
     let url = format!("http://{addr}/");
     eprintln!("serving {} on {url} (Ctrl-C to stop)", root.display());
@@ -261,23 +374,49 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
 
 fn handle(req: tiny_http::Request, shared: &Arc<Shared>, waiters: &Arc<AtomicUsize>) {
     let url = req.url().to_string();
+    let from = req.remote_addr().copied();
+    if let Some(a) = from {
+        begin(shared, a);
+    }
+    let finish = move |shared: &Shared| {
+        if let Some(a) = from {
+            end(shared, a);
+        }
+    };
     if let Some(q) = url.strip_prefix("/__planbook/wait?v=") {
         let seen: u64 = q.parse().unwrap_or(0);
-        let busy = waiters.fetch_add(1, Ordering::SeqCst) >= MAX_WAITERS;
-        let (shared, waiters) = (shared.clone(), waiters.clone());
-        std::thread::spawn(move || {
-            let timeout = if busy {
-                Duration::from_millis(500)
-            } else {
-                Duration::from_secs(25)
-            };
-            let body = wait_for_change(&shared, seen, timeout);
-            waiters.fetch_sub(1, Ordering::SeqCst);
+        let reply = |req: tiny_http::Request, body: String| {
             let resp = tiny_http::Response::from_string(body)
                 .with_header(header("Content-Type", "application/json"))
                 .with_header(header("Cache-Control", "no-store"));
             let _ = req.respond(resp);
+        };
+        let held = waiters.fetch_add(1, Ordering::SeqCst);
+        let Some(ticket) = hold(shared, from, held) else {
+            waiters.fetch_sub(1, Ordering::SeqCst);
+            let body = status(&lock(shared), Some(RETRY_MS));
+            reply(req, body);
+            finish(shared);
+            return;
+        };
+        let (sh, w) = (shared.clone(), waiters.clone());
+        let spawned = std::thread::Builder::new().spawn(move || {
+            let body = poll(&sh, seen, Duration::from_secs(25), ticket);
+            reply(req, body);
+            w.fetch_sub(1, Ordering::SeqCst);
+            finish(&sh);
         });
+        if spawned.is_err() {
+            // The request went down with the closure (tiny_http answers it with an error);
+            // the page's script retries after a second.
+            waiters.fetch_sub(1, Ordering::SeqCst);
+            if let Some(a) = from
+                && let Some(c) = lock(shared).conns.get_mut(&a)
+            {
+                c.waiting = c.waiting.saturating_sub(1);
+            }
+            finish(shared);
+        }
         return;
     }
     let (status, ctype, body) = respond(shared, &url);
@@ -286,6 +425,7 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>, waiters: &Arc<AtomicUsi
         .with_header(header("Content-Type", ctype))
         .with_header(header("Cache-Control", "no-cache"));
     let _ = req.respond(resp);
+    finish(shared);
 }
 
 #[cfg(test)]
@@ -320,6 +460,50 @@ mod tests {
         assert!(out.ends_with(
             "<script src=\"/__planbook/live.js\" data-version=\"7\"></script></body></html>"
         ));
+    }
+
+    #[test]
+    fn another_request_on_the_connection_answers_its_poll() {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+        });
+        let (a, b): (SocketAddr, SocketAddr) = (
+            "127.0.0.1:5000".parse().unwrap(),
+            "127.0.0.1:5001".parse().unwrap(),
+        );
+        begin(&shared, a);
+        begin(&shared, b);
+        let (ta, tb) = (
+            hold(&shared, Some(a), 0).unwrap(),
+            hold(&shared, Some(b), 1).unwrap(),
+        );
+        let s2 = shared.clone();
+        let on_a = std::thread::spawn(move || poll(&s2, 0, Duration::from_secs(20), ta));
+        let s3 = shared.clone();
+        let on_b = std::thread::spawn(move || poll(&s3, 0, Duration::from_millis(300), tb));
+        std::thread::sleep(Duration::from_millis(100));
+        // A request pipelined after the poll on connection a.
+        begin(&shared, a);
+        let started = Instant::now();
+        assert_eq!(
+            on_a.join().unwrap(),
+            r#"{"version":0,"error":null,"retry":1000}"#
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // A poll begun while another request of its connection is in flight is not held.
+        assert!(hold(&shared, Some(a), 0).is_none());
+        // The poll on the other connection ran to its own timeout.
+        assert_eq!(on_b.join().unwrap(), r#"{"version":0,"error":null}"#);
+        for (c, n) in [(a, 2), (b, 1)] {
+            for _ in 0..n {
+                end(&shared, c);
+            }
+        }
+        assert!(shared.state.lock().unwrap().conns.is_empty());
+        // Past the cap, polls are not held.
+        assert!(hold(&shared, None, MAX_WAITERS).is_none());
+        assert!(hold(&shared, None, MAX_WAITERS - 1).is_some());
     }
 
     #[test]
