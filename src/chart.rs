@@ -40,12 +40,15 @@ pub fn bars(id: &str, title: &str, legend: &[(&str, &str)], rows: &[Row]) -> Str
         y += 26.0;
     }
     for row in rows {
-        body.push_str(&format!(
-            "<text x=\"0\" y=\"{}\">{}</text>",
-            y + 12.0,
-            escape::html(&row.label)
-        ));
-        y += 18.0;
+        for line in wrap(&row.label, width - 8.0) {
+            body.push_str(&format!(
+                "<text x=\"0\" y=\"{}\">{}</text>",
+                y + 12.0,
+                escape::html(&line)
+            ));
+            y += 16.0;
+        }
+        y += 2.0;
         for b in &row.bars {
             let w = (b.value.abs() / max * plot).max(1.0);
             body.push_str(&format!(
@@ -68,7 +71,9 @@ pub fn bars(id: &str, title: &str, legend: &[(&str, &str)], rows: &[Row]) -> Str
 
 /// Approximate width of text at 12px: CJK characters are square, Latin ones about half.
 fn text_width(s: &str) -> f64 {
-    s.chars().map(|c| if (c as u32) >= 0x2E80 { 12.0 } else { 6.6 }).sum()
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 12.0 } else { 6.6 })
+        .sum()
 }
 
 /// Splits a label into lines that fit `max` units, at spaces where there are any.
@@ -78,7 +83,10 @@ fn wrap(label: &str, max: f64) -> Vec<String> {
         let cur = lines.last_mut().expect("one line at least");
         cur.push(c);
         if text_width(cur) > max {
-            let cut = cur.rfind(' ').filter(|&i| i > 0).unwrap_or_else(|| cur.len() - c.len_utf8());
+            let cut = cur
+                .rfind(' ')
+                .filter(|&i| i > 0)
+                .unwrap_or_else(|| cur.len() - c.len_utf8());
             let rest = cur[cut..].trim_start().to_string();
             cur.truncate(cut);
             lines.push(rest);

@@ -1,5 +1,6 @@
 // planbook: dark-mode toggle (remembered), language switch that keeps the reader's place, and
-// list filters. Loaded in <head> so the chosen theme applies before the first paint.
+// list filters. Deferred; a two-line inline script in <head> applies the stored theme before
+// the first paint, and this file repeats it for pages that lack that script.
 (function () {
   var root = document.documentElement;
   // Tells the stylesheet that scripts run: the theme toggle is shown from the first paint.
