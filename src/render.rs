@@ -1327,9 +1327,26 @@ pub fn excerpt(text: &str, names: &[&String]) -> String {
         .min()
         .map(|b| text[..b].chars().count())
         .unwrap_or(0);
-    let start = pos.saturating_sub(60);
-    let end = (pos + 120).min(chars.len());
-    let mut s: String = chars[start..end].iter().collect();
+    let mut start = pos.saturating_sub(60);
+    let mut end = (pos + 120).min(chars.len());
+    // In Latin script, do not cut a word in two: move the cuts to the nearest spaces.
+    let in_word = |i: usize| {
+        i > 0
+            && i < chars.len()
+            && chars[i - 1].is_ascii_alphanumeric()
+            && chars[i].is_ascii_alphanumeric()
+    };
+    while start < pos && in_word(start) {
+        start += 1;
+    }
+    while end > pos && in_word(end) {
+        end -= 1;
+    }
+    let mut s: String = chars[start..end]
+        .iter()
+        .collect::<String>()
+        .trim()
+        .to_string();
     if start > 0 {
         s = format!("…{s}");
     }
@@ -1360,6 +1377,22 @@ mod tests {
         let mut v = vec!["哈药集团", "阿城", "东北轻合金"];
         v.sort_by_key(|n| sort_key(n, Lang::Zh));
         assert_eq!(v, ["阿城", "东北轻合金", "哈药集团"]);
+    }
+
+    #[test]
+    fn english_excerpts_cut_between_words() {
+        let text = format!(
+            "{} Harbin Bearing Group {}",
+            "word ".repeat(40),
+            "more ".repeat(40)
+        );
+        let name = "Harbin Bearing Group".to_string();
+        let e = excerpt(&text, &[&name]);
+        assert!(
+            e.starts_with("…word ") && e.ends_with(" more…") || e.ends_with("more…"),
+            "{e}"
+        );
+        assert!(!e.contains("…ord") && !e.contains("mor…"), "{e}");
     }
 
     #[test]

@@ -289,7 +289,9 @@ where
     let Value::Object(caps) = caps else {
         unreachable!()
     };
-    let client = ClientBuilder::native()
+    // chromedriver listens on plain HTTP on loopback: no TLS stack (and no OpenSSL) needed.
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
