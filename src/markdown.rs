@@ -350,12 +350,12 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                     Some(target) => {
                         // Internal links are written here, not by pulldown-cmark, whose URL
                         // escaping would mangle the root marker.
-                        let (l, c) = lines.line_col(range.start);
+                        let (line, col) = lines.line_col(range.start);
                         body.links.push(Link {
                             href: dest_url.to_string(),
                             target: target.clone(),
-                            line: l,
-                            col: c,
+                            line,
+                            col,
                         });
                         let title = if title.is_empty() {
                             String::new()
@@ -370,12 +370,12 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                     }
                     None => {
                         if safe.starts_with("http://") || safe.starts_with("https://") {
-                            let (l, c) = lines.line_col(range.start);
+                            let (line, col) = lines.line_col(range.start);
                             body.external.push(Link {
                                 href: safe.to_string(),
                                 target: safe.to_string(),
-                                line: l,
-                                col: c,
+                                line,
+                                col,
                             });
                         }
                         events.push(Event::Start(Tag::Link {

@@ -118,24 +118,6 @@ pub const TOC_FULL: usize = 100;
 /// the home page's full list: the full list on every page would make a build quadratic.
 pub const TOC_RADIUS: usize = 10;
 
-/// Renders every page and asset of the site.
-pub fn site(
-    site: &Site,
-    theme: &Theme,
-    strings: &Bi<Strings>,
-    history: &History,
-) -> Result<Vec<OutFile>, Diagnostics> {
-    let files = std::sync::Mutex::new(Vec::new());
-    site_into(site, theme, strings, history, &|f| {
-        files
-            .lock()
-            .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?
-            .extend(f);
-        Ok(())
-    })?;
-    Ok(files.into_inner().unwrap_or_default())
-}
-
 /// What receives the rendered files, job by job, from the rendering threads: `build` writes them
 /// straight to the staging folder, so the whole site is never held in memory.
 pub type Sink<'s> = dyn Fn(Vec<OutFile>) -> Result<(), Diagnostic> + Sync + 's;
