@@ -2,17 +2,15 @@
 //! Chinese passage as it was when the English was last brought up to date. A passage whose
 //! Chinese has changed since is marked on the English page and listed by `check`.
 
-use crate::diag::Diagnostic;
 use crate::markdown::{Unit, UnitKind};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// The file beside a chapter's Markdown that records the translated state.
 pub const SYNC_FILE: &str = "en.sync.yaml";
 
 /// A stable short hash of a passage's Chinese text.
 pub fn passage_hash(text: &str) -> String {
-    format!("{:016x}", crate::render::fnv(text.trim().as_bytes()))
+    format!("{:016x}", crate::hash::fnv(text.trim().as_bytes()))
 }
 
 fn tracked(units: &[Unit]) -> impl Iterator<Item = &Unit> {
@@ -38,43 +36,6 @@ pub fn record(zh: &[Unit]) -> String {
         out.push_str(&format!("{}: \"{}\"\n", u.anchor, passage_hash(&u.text)));
     }
     out
-}
-
-/// Writes `en.sync.yaml` for the chosen pages (all when `pages` is empty); returns how many.
-pub fn mark_translated(root: &Path, pages: &[String]) -> Result<usize, Vec<Diagnostic>> {
-    let (loaded, diags) = crate::load(root);
-    let Some(loaded) = loaded else {
-        return Err(diags.sorted());
-    };
-    let mut n = 0;
-    for p in &loaded.site.pages {
-        if !pages.is_empty() && !pages.contains(&p.id) {
-            continue;
-        }
-        let dir = p.source.zh.display.parent().unwrap_or(Path::new("."));
-        let path = root.join(dir).join(SYNC_FILE);
-        std::fs::write(&path, record(&p.body.zh.units)).map_err(|e| {
-            vec![Diagnostic::error(
-                dir.join(SYNC_FILE),
-                "io",
-                format!("cannot write: {e}"),
-            )]
-        })?;
-        n += 1;
-    }
-    for want in pages {
-        if !loaded.site.pages.iter().any(|p| &p.id == want) {
-            return Err(vec![
-                Diagnostic::error(
-                    "content/chapters",
-                    "reference",
-                    format!("unknown chapter `{want}`"),
-                )
-                .hint("name chapter ids from chapter.yaml"),
-            ]);
-        }
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@ pub mod diag;
 pub mod escape;
 pub mod freshness;
 pub mod fsio;
+pub mod hash;
 pub mod highlight;
 pub mod history;
 pub mod i18n;
 pub mod init;
 pub mod linker;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -194,9 +196,44 @@ pub fn check_with(root: &Path, external: bool) -> Diagnostics {
     diags.all_as_errors()
 }
 
+/// `planbook mark-translated`: writes `en.sync.yaml` (see `freshness`) for the chosen pages (all when `pages` is empty); returns how many.
+pub fn mark_translated(root: &Path, pages: &[String]) -> Result<usize, Vec<Diagnostic>> {
+    let (loaded, diags) = load(root);
+    let Some(loaded) = loaded else {
+        return Err(diags.sorted());
+    };
+    let mut n = 0;
+    for p in &loaded.site.pages {
+        if !pages.is_empty() && !pages.contains(&p.id) {
+            continue;
+        }
+        let dir = p.source.zh.display.parent().unwrap_or(Path::new("."));
+        let path = root.join(dir).join(freshness::SYNC_FILE);
+        std::fs::write(&path, freshness::record(&p.body.zh.units)).map_err(|e| {
+            vec![Diagnostic::error(
+                dir.join(freshness::SYNC_FILE),
+                "io",
+                format!("cannot write: {e}"),
+            )]
+        })?;
+        n += 1;
+    }
+    for want in pages {
+        if !loaded.site.pages.iter().any(|p| &p.id == want) {
+            return Err(vec![
+                Diagnostic::error(
+                    "content/chapters",
+                    "reference",
+                    format!("unknown chapter `{want}`"),
+                )
+                .hint("name chapter ids from chapter.yaml"),
+            ]);
+        }
+    }
+    Ok(n)
+}
+
 /// The default output folder of a book.
 pub fn default_out(root: &Path) -> PathBuf {
     root.join("public")
 }
-
-pub mod links;

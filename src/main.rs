@@ -121,20 +121,18 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::MarkTranslated { root, pages } => {
-            match planbook::freshness::mark_translated(&root, &pages) {
-                Ok(n) => {
-                    eprintln!("recorded {n} chapters as translated");
-                    ExitCode::SUCCESS
-                }
-                Err(ds) => {
-                    for d in ds {
-                        eprintln!("{d}");
-                    }
-                    ExitCode::FAILURE
-                }
+        Command::MarkTranslated { root, pages } => match planbook::mark_translated(&root, &pages) {
+            Ok(n) => {
+                eprintln!("recorded {n} chapters as translated");
+                ExitCode::SUCCESS
             }
-        }
+            Err(ds) => {
+                for d in ds {
+                    eprintln!("{d}");
+                }
+                ExitCode::FAILURE
+            }
+        },
         Command::Init { dir } => match planbook::init::run(&dir) {
             Ok(n) => {
                 eprintln!(

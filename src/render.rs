@@ -23,17 +23,7 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
-/// tera's error with its causes, one per line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push('\n');
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
-}
+pub use crate::theme::error_chain;
 
 pub fn chapter_url(lang: Lang, id: &str) -> String {
     format!("{}/chapters/{id}/index.html", lang.code())
@@ -135,7 +125,7 @@ pub fn site_into(
     for (name, bytes) in &theme.assets {
         let path = match name.rsplit_once('.') {
             Some((stem, ext)) if matches!(ext, "css" | "js") => {
-                format!("assets/{stem}.{:08x}.{ext}", fnv(bytes) as u32)
+                format!("assets/{stem}.{:08x}.{ext}", crate::hash::fnv(bytes) as u32)
             }
             _ => format!("assets/{name}"),
         };
@@ -244,16 +234,6 @@ fn reading_order(site: &Site) -> Vec<usize> {
         }
     }
     v
-}
-
-/// 64-bit FNV-1a: a stable content hash for cache-busting asset names.
-pub fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
 }
 
 impl<'a> Renderer<'a> {

@@ -116,11 +116,7 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         }
     }
     if ok && let Err(e) = tera.build_inheritance_chains() {
-        diags.push(Diagnostic::error(
-            "themes",
-            "template",
-            crate::render::error_chain(&e),
-        ));
+        diags.push(Diagnostic::error("themes", "template", error_chain(&e)));
         return None;
     }
     ok.then_some(Theme { tera, assets })
@@ -142,7 +138,7 @@ fn add(
 
 /// A tera parse error as `path:line:col`, read from tera's own "--> line:col" marker.
 fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
-    let chain = crate::render::error_chain(e);
+    let chain = error_chain(e);
     let (line, col) = chain
         .split("--> ")
         .nth(1)
@@ -163,4 +159,16 @@ fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
     Diagnostic::error(path, "template", format!("template syntax error: {first}"))
         .at(line, col)
         .hint("fix the tera syntax here ({{ ... }} for values, {% ... %} for tags)")
+}
+
+/// tera's error with its causes, one per line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push('\n');
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
 }

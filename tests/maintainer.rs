@@ -95,7 +95,7 @@ fn history_from_git_gives_dates_whats_new_feeds_and_edit_links() {
 fn a_changed_chinese_passage_marks_its_english_twin_until_marked_translated() {
     let dir = mini();
     let book = dir.path();
-    assert_eq!(planbook::freshness::mark_translated(book, &[]).unwrap(), 1);
+    assert_eq!(planbook::mark_translated(book, &[]).unwrap(), 1);
     assert!(planbook::check(book).is_empty());
     let zh = book.join("content/chapters/01-overview/zh.md");
     std::fs::write(
@@ -111,7 +111,7 @@ fn a_changed_chinese_passage_marks_its_english_twin_until_marked_translated() {
     );
     let findings = planbook::check(book).to_string();
     assert!(findings.contains("content/chapters/01-overview/en.md:3:1: error[stale]: passage #goals-1 awaits an updated translation"), "{findings}");
-    planbook::freshness::mark_translated(book, &["overview".to_string()]).unwrap();
+    planbook::mark_translated(book, &["overview".to_string()]).unwrap();
     assert!(planbook::check(book).is_empty());
 }
 
