@@ -1,0 +1,351 @@
+//! What every page shares: the per-language frame (language names, strings, header and footer
+//! values, asset paths, and each page's entry for the contents), computed once per language,
+//! and the per-page part of the frame (contents, breadcrumbs, paths, last change) wrapped
+//! around each page's own view before its template is rendered.
+
+use super::{OutFile, Renderer, TOC_FULL, TOC_RADIUS, chapter_url, root_of};
+use crate::diag::Diagnostic;
+use crate::i18n::Strings;
+use crate::model::Lang;
+use crate::resolve::Site;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What every page of one language shares, computed once per language.
+pub(super) struct Frame {
+    /// The frame's template values, serialised once; each page starts from a clone.
+    base: tera::Context,
+    /// Each page's title and URL in this language, for the contents.
+    pages: Vec<Link>,
+}
+
+/// A title and a URL: contents entries of parts, links to pages.
+#[derive(Serialize, Clone)]
+pub(super) struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// The values `base.html` reads on every page of a language.
+#[derive(Serialize)]
+struct FrameView<'a> {
+    lang: &'static str,
+    html_lang: &'static str,
+    other_html_lang: &'static str,
+    other_name: &'a str,
+    t: &'a Strings,
+    description: &'a str,
+    site: SiteTitle<'a>,
+    plan: PlanView<'a>,
+    /// The translation notice, on English pages only.
+    notice: Option<String>,
+    assets: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct SiteTitle<'a> {
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct PlanView<'a> {
+    title: &'a str,
+    subtitle: Option<&'a String>,
+    issuer: &'a str,
+    period: &'a str,
+}
+
+impl Frame {
+    pub fn new(s: &Site, t: &Strings, assets: &BTreeMap<String, String>, lang: Lang) -> Frame {
+        let view = FrameView {
+            lang: lang.code(),
+            html_lang: lang.html_lang(),
+            other_html_lang: lang.other().html_lang(),
+            other_name: match lang {
+                Lang::Zh => &s.config.language.en.name,
+                Lang::En => &s.config.language.zh.name,
+            },
+            t,
+            description: s
+                .config
+                .book
+                .description
+                .as_ref()
+                .map(|d| d.get(lang))
+                .unwrap_or_else(|| s.plan.title.get(lang)),
+            site: SiteTitle {
+                title: s.config.book.title.get(lang),
+            },
+            plan: PlanView {
+                title: s.plan.title.get(lang),
+                subtitle: s.plan.subtitle.as_ref().map(|x| x.get(lang)),
+                issuer: s.plan.issuer.get(lang),
+                period: &s.plan.period,
+            },
+            notice: (lang == Lang::En).then(|| {
+                s.plan
+                    .translation
+                    .notice
+                    .en
+                    .replace("{date}", &s.plan.translation.date)
+            }),
+            assets,
+        };
+        let pages = s
+            .pages
+            .iter()
+            .map(|p| Link {
+                title: p.title.get(lang).clone(),
+                url: chapter_url(lang, &p.id),
+            })
+            .collect();
+        Frame {
+            base: tera::Context::from_serialize(&view).unwrap_or_default(),
+            pages,
+        }
+    }
+}
+
+/// One page to render: where it goes, with which template, and what it is.
+pub(super) struct PageSpec {
+    pub path: String,
+    pub template: &'static str,
+    /// The page kind, `kind` in templates (home, chapter, sector, ...).
+    pub kind: &'static str,
+    pub title: String,
+    /// The chapter page this page belongs to, if any: marked in the contents, and the source of
+    /// the last-changed date and edit link.
+    pub current: Option<usize>,
+}
+
+/// The per-page part of the frame.
+#[derive(Serialize)]
+struct PageFrame<'a> {
+    root: String,
+    self_path: &'a str,
+    twin_path: String,
+    title: &'a str,
+    kind: &'a str,
+    toc: Vec<TocEntry>,
+    breadcrumbs: Vec<Crumb>,
+    updated: Option<String>,
+    edit_url: Option<String>,
+}
+
+/// A top-level entry of the contents, with its parts; or, marked `more`, a link to the home
+/// page's full list standing for the pages left out.
+#[derive(Serialize)]
+struct TocEntry {
+    id: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
+    title: String,
+    url: String,
+    current: bool,
+    children: Vec<TocChild>,
+}
+
+#[derive(Serialize)]
+struct TocChild {
+    title: String,
+    url: String,
+    current: bool,
+}
+
+/// A step of the breadcrumb trail; the last (the page itself) has no URL.
+#[derive(Serialize)]
+struct Crumb {
+    title: Option<String>,
+    url: Option<String>,
+}
+
+impl Renderer<'_> {
+    /// Renders `view` (the page's own values) inside the frame into the page's file.
+    pub(super) fn page(
+        &self,
+        lang: Lang,
+        spec: PageSpec,
+        view: &impl Serialize,
+    ) -> Result<OutFile, Diagnostic> {
+        let path = spec.path.as_str();
+        let rest = path.split_once('/').map(|(_, r)| r).unwrap_or(path);
+        let (updated, edit_url) = self.last_change(lang, spec.current);
+        let own = PageFrame {
+            root: root_of(path),
+            self_path: path,
+            twin_path: format!("{}/{rest}", lang.other().code()),
+            title: &spec.title,
+            kind: spec.kind,
+            toc: self.toc(lang, spec.current, spec.kind == "home"),
+            breadcrumbs: self.breadcrumbs(lang, spec.kind, &spec.title, spec.current),
+            updated,
+            edit_url,
+        };
+        // What every page of this language shares was serialised once; cloning it is cheaper.
+        let mut cx = self.frames.get(lang).base.clone();
+        if let Ok(own) = tera::Context::from_serialize(&own) {
+            cx.extend(own);
+        }
+        if let Ok(view) = tera::Context::from_serialize(view) {
+            cx.extend(view);
+        }
+        let html = self.render_template(spec.template, &cx)?;
+        Ok(OutFile {
+            path: spec.path,
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// The date the page's sources last changed (from git) and its edit link.
+    fn last_change(&self, lang: Lang, current: Option<usize>) -> (Option<String>, Option<String>) {
+        let s = self.site;
+        let Some(p) = current.and_then(|c| s.pages.get(c)) else {
+            return (None, None);
+        };
+        let src = p
+            .source
+            .get(lang)
+            .display
+            .to_string_lossy()
+            .replace('\\', "/");
+        (
+            self.history
+                .last_changed(&[&src, &p.meta_path.to_string_lossy()]),
+            s.config
+                .output
+                .html
+                .edit_url_template
+                .as_ref()
+                .map(|tpl| tpl.replace("{path}", &src)),
+        )
+    }
+
+    pub(super) fn render_template(
+        &self,
+        template: &str,
+        cx: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.theme.tera.render(template, cx).map_err(|e| {
+            let chain = super::error_chain(&e);
+            let detail = chain.lines().last().unwrap_or("").trim().to_string();
+            Diagnostic::error(format!("themes/{}/templates/{template}", self.site.config.output.html.theme), "template", format!("cannot render template `{template}`: {detail}"))
+                .hint("check the variable names used in the template; every value a page offers is listed in the guide")
+        })
+    }
+
+    /// The table of contents: every page when there are at most `TOC_FULL` (and always on the
+    /// home page); otherwise the `TOC_RADIUS` pages either side of `current` in reading order
+    /// (with the top-level page of any part shown), and entries marked `more` linking to the
+    /// home page's full list where pages are left out.
+    fn toc(&self, lang: Lang, current: Option<usize>, full: bool) -> Vec<TocEntry> {
+        let s = self.site;
+        let links = &self.frames.get(lang).pages;
+        let n = self.order.len();
+        let (lo, hi) = if full || n <= TOC_FULL {
+            (0, n)
+        } else {
+            let width = 2 * TOC_RADIUS + 1;
+            let at = current
+                .and_then(|c| self.place.get(c).copied())
+                .unwrap_or(0);
+            let lo = at.saturating_sub(TOC_RADIUS).min(n - width);
+            (lo, lo + width)
+        };
+        let more = || TocEntry {
+            id: String::new(),
+            more: true,
+            title: format!("{} …", self.tr(lang, "chapters")),
+            url: format!("{}/index.html#chapters-h", lang.code()),
+            current: false,
+            children: vec![],
+        };
+        let mut out: Vec<TocEntry> = Vec::new();
+        if lo > 0 {
+            out.push(more());
+        }
+        // Top-level pages in the window, each with its parts in the window.
+        let mut last_top = None;
+        for &i in &self.order[lo..hi] {
+            let top = s.pages[i].parent.unwrap_or(i);
+            if last_top != Some(top) {
+                out.push(TocEntry {
+                    id: s.pages[top].id.clone(),
+                    more: false,
+                    title: links[top].title.clone(),
+                    url: links[top].url.clone(),
+                    current: current == Some(top),
+                    children: vec![],
+                });
+                last_top = Some(top);
+            }
+            if i != top
+                && let Some(entry) = out.last_mut()
+            {
+                entry.children.push(TocChild {
+                    title: links[i].title.clone(),
+                    url: links[i].url.clone(),
+                    current: current == Some(i),
+                });
+            }
+        }
+        if hi < n {
+            out.push(more());
+        }
+        out
+    }
+
+    fn breadcrumbs(
+        &self,
+        lang: Lang,
+        kind: &str,
+        title: &str,
+        current: Option<usize>,
+    ) -> Vec<Crumb> {
+        let s = self.site;
+        let t = self.strings.get(lang);
+        if kind == "home" {
+            return vec![];
+        }
+        let crumb = |title: &str, url: String| Crumb {
+            title: Some(title.to_string()),
+            url: Some(url),
+        };
+        let mut v = vec![Crumb {
+            title: t.get("home").cloned(),
+            url: Some(format!("{}/index.html", lang.code())),
+        }];
+        let section = match kind {
+            "sector" => Some(("sectors", "sectors/index.html")),
+            "enterprise" => Some(("enterprises", "enterprises/index.html")),
+            "sidebar" => Some(("projects", "projects/index.html")),
+            _ => None,
+        };
+        if let Some((k, u)) = section {
+            v.push(Crumb {
+                title: t.get(k).cloned(),
+                url: Some(format!("{}/{u}", lang.code())),
+            });
+        }
+        if let Some(c) = current.and_then(|c| s.pages.get(c)) {
+            if let Some(p) = c.parent {
+                v.push(crumb(
+                    s.pages[p].title.get(lang),
+                    chapter_url(lang, &s.pages[p].id),
+                ));
+            }
+            if kind == "parallel" || kind == "sidebar" {
+                v.push(crumb(c.title.get(lang), chapter_url(lang, &c.id)));
+            }
+        }
+        v.push(Crumb {
+            title: Some(title.to_string()),
+            url: None,
+        });
+        v
+    }
+
+    /// An interface string of `lang`; empty when the table lacks it.
+    pub(super) fn tr(&self, lang: Lang, key: &str) -> String {
+        self.strings.get(lang).get(key).cloned().unwrap_or_default()
+    }
+}

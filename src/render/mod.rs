@@ -1,0 +1,292 @@
+//! Rendering: every page of the resolved `Site`, in both languages, into in-memory output files.
+//! This module lists the jobs (one page or a few files each) and hands each to the module that
+//! makes that kind of page; `frame` holds what every page of a language shares. Links are
+//! relative (`root` is the way back to the site root), so the output works from disk, at a
+//! domain's root and under any sub-path.
+//!
+//! Where each page is made: cover and home `home`, chapter and side-by-side `chapter`, 专栏 box
+//! `sidebar`, sector `sector`, enterprise `enterprise`, the lists (sectors, enterprises,
+//! projects, targets, glossary, data downloads) `indexes`, print editions `print`, search page
+//! and index `search`, what's new and the Atom feed `feeds`, the 404 page `notfound`.
+
+mod chapter;
+mod enterprise;
+mod feeds;
+mod frame;
+mod home;
+mod indexes;
+mod notfound;
+mod parts;
+mod print;
+mod search;
+mod sector;
+mod sidebar;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::history::History;
+use crate::i18n::Strings;
+use crate::model::{Bi, Lang};
+use crate::resolve::Site;
+use crate::theme::Theme;
+use frame::Frame;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+pub use crate::theme::error_chain;
+pub use parts::{excerpt, sort_key, text};
+
+/// A file of the built site: its path relative to the output folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+pub fn chapter_url(lang: Lang, id: &str) -> String {
+    format!("{}/chapters/{id}/index.html", lang.code())
+}
+pub fn parallel_url(lang: Lang, id: &str) -> String {
+    format!("{}/chapters/{id}/side-by-side/index.html", lang.code())
+}
+pub fn sector_url(lang: Lang, id: &str) -> String {
+    format!("{}/sectors/{id}/index.html", lang.code())
+}
+pub fn enterprise_url(lang: Lang, id: &str) -> String {
+    format!("{}/enterprises/{id}/index.html", lang.code())
+}
+pub fn sidebar_url(lang: Lang, n: u32) -> String {
+    format!("{}/sidebars/{n}/index.html", lang.code())
+}
+
+/// The relative way from `path` (e.g. `zh/chapters/x/index.html`) back to the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Up to this many pages, every page's table of contents lists them all.
+pub const TOC_FULL: usize = 100;
+/// Beyond it, a page lists the pages this far either side of it in reading order, and links to
+/// the home page's full list: the full list on every page would make a build quadratic.
+pub const TOC_RADIUS: usize = 10;
+
+/// What receives the rendered files, job by job, from the rendering threads: `build` writes them
+/// straight to the staging folder, so the whole site is never held in memory.
+pub type Sink<'s> = dyn Fn(Vec<OutFile>) -> Result<(), Diagnostic> + Sync + 's;
+
+/// What every page kind's function reads: the site, the theme, and what was computed once for
+/// the whole build (reading order, asset paths, each language's frame).
+pub(crate) struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    strings: &'a Bi<Strings>,
+    history: &'a History,
+    /// Asset key (`css`, `js`, `search`, other file names) -> its path in the output.
+    assets: BTreeMap<String, String>,
+    /// Pages in reading order, and each page's place in it.
+    order: Vec<usize>,
+    place: Vec<usize>,
+    /// What every page of a language shares, computed once per language.
+    frames: Bi<Frame>,
+}
+
+/// One unit of rendering work for one language: a page, or a page and the files beside it.
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    Chapter(usize),
+    Parallel(usize),
+    Sidebar(usize),
+    Sectors,
+    Sector(usize),
+    Enterprises,
+    Enterprise(usize),
+    Projects,
+    Targets,
+    Glossary,
+    Search,
+    Print { bilingual: bool },
+    Data,
+    WhatsNew,
+}
+
+/// Renders every page and asset of the site into `sink`; returns the paths of the files.
+pub fn site_into(
+    site: &Site,
+    theme: &Theme,
+    strings: &Bi<Strings>,
+    history: &History,
+    sink: &Sink,
+) -> Result<Vec<String>, Diagnostics> {
+    let (asset_files, assets) = asset_files(theme);
+    let order = reading_order(site);
+    let mut place = vec![0; site.pages.len()];
+    for (k, &i) in order.iter().enumerate() {
+        place[i] = k;
+    }
+    let frames = Bi {
+        zh: Frame::new(site, &strings.zh, &assets, Lang::Zh),
+        en: Frame::new(site, &strings.en, &assets, Lang::En),
+    };
+    let r = Renderer {
+        site,
+        theme,
+        strings,
+        history,
+        assets,
+        order,
+        place,
+        frames,
+    };
+    r.run_all(asset_files, sink)
+}
+
+/// The theme's assets under their output paths (CSS and JS names carry a content hash), and
+/// the map from asset key to path that templates read.
+fn asset_files(theme: &Theme) -> (Vec<OutFile>, BTreeMap<String, String>) {
+    let mut files = Vec::new();
+    let mut assets = BTreeMap::new();
+    for (name, bytes) in &theme.assets {
+        let path = match name.rsplit_once('.') {
+            Some((stem, ext)) if matches!(ext, "css" | "js") => {
+                format!("assets/{stem}.{:08x}.{ext}", crate::hash::fnv(bytes) as u32)
+            }
+            _ => format!("assets/{name}"),
+        };
+        let key = match name.as_str() {
+            "style.css" => "css",
+            "planbook.js" => "js",
+            "search.js" => "search",
+            other => other,
+        };
+        assets.insert(key.to_string(), path.clone());
+        files.push(OutFile {
+            path,
+            bytes: bytes.clone(),
+        });
+    }
+    (files, assets)
+}
+
+/// Pages in reading order: each top-level page followed by its parts.
+fn reading_order(site: &Site) -> Vec<usize> {
+    let mut v = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.parent.is_none() {
+            v.push(i);
+            v.extend(p.children.iter().copied());
+        }
+    }
+    v
+}
+
+impl Renderer<'_> {
+    /// Runs every job on the thread pool, each job's files going to `sink` from the thread that
+    /// rendered them; only paths are kept.
+    fn run_all(&self, assets: Vec<OutFile>, sink: &Sink) -> Result<Vec<String>, Diagnostics> {
+        let jobs: Vec<(Lang, Job)> = Lang::ALL
+            .iter()
+            .flat_map(|&l| self.jobs().into_iter().map(move |j| (l, j)))
+            .collect();
+        let give = |f: Vec<OutFile>| {
+            let paths = f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+            sink(f).map(|()| paths)
+        };
+        // The whole-book pages (print editions, search index) are by far the largest: one thread
+        // renders them one after another while the others render the rest, so at most one of
+        // them is in memory at a time.
+        let (whole, rest): (Vec<_>, Vec<_>) = jobs
+            .into_iter()
+            .partition(|(_, job)| matches!(job, Job::Print { .. } | Job::Search));
+        let (whole, rest) = rayon::join(
+            || {
+                whole
+                    .iter()
+                    .map(|(lang, job)| self.run(*lang, job).and_then(give))
+                    .collect::<Vec<_>>()
+            },
+            || {
+                [Ok(assets), self.cover_and_404()]
+                    .into_par_iter()
+                    .chain(rest.par_iter().map(|(lang, job)| self.run(*lang, job)))
+                    .map(|f| f.and_then(give))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let mut written = Vec::new();
+        let mut diags = Diagnostics::default();
+        for res in whole.into_iter().chain(rest) {
+            match res {
+                Ok(p) => written.extend(p),
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(written)
+    }
+
+    /// Every job of one language.
+    fn jobs(&self) -> Vec<Job> {
+        let s = self.site;
+        let mut v = vec![
+            Job::Home,
+            Job::Sectors,
+            Job::Enterprises,
+            Job::Projects,
+            Job::Targets,
+            Job::Glossary,
+            Job::Search,
+            Job::Print { bilingual: false },
+            Job::Print { bilingual: true },
+            Job::Data,
+            Job::WhatsNew,
+        ];
+        v.extend((0..s.pages.len()).map(Job::Chapter));
+        v.extend((0..s.pages.len()).map(Job::Parallel));
+        v.extend((0..s.sidebars.len()).map(Job::Sidebar));
+        v.extend((0..s.sectors.len()).map(Job::Sector));
+        v.extend((0..s.enterprises.len()).map(Job::Enterprise));
+        v
+    }
+
+    /// One job: the module that makes this kind of page makes it.
+    fn run(&self, lang: Lang, job: &Job) -> Result<Vec<OutFile>, Diagnostic> {
+        let one = |f: Result<OutFile, Diagnostic>| f.map(|f| vec![f]);
+        match job {
+            Job::Home => one(self.home(lang)),
+            Job::Chapter(i) => one(self.chapter(lang, *i)),
+            Job::Parallel(i) => one(self.parallel(lang, *i)),
+            Job::Sidebar(i) => one(self.sidebar(lang, *i)),
+            Job::Sectors => one(self.sectors_index(lang)),
+            Job::Sector(i) => one(self.sector(lang, *i)),
+            Job::Enterprises => one(self.enterprises_index(lang)),
+            Job::Enterprise(i) => one(self.enterprise(lang, *i)),
+            Job::Projects => one(self.projects_index(lang)),
+            Job::Targets => one(self.targets_index(lang)),
+            Job::Glossary => one(self.glossary(lang)),
+            Job::Data => one(self.data_page(lang)),
+            Job::Search => self.search(lang),
+            Job::WhatsNew => self.whats_new(lang),
+            Job::Print { bilingual } => one(self.print(lang, *bilingual)),
+        }
+    }
+
+    /// The language-neutral pages at the root: the cover (`index.html`) and `404.html`.
+    fn cover_and_404(&self) -> Result<Vec<OutFile>, Diagnostic> {
+        let cover = home::CoverView::new(self);
+        Ok(vec![self.cover(&cover)?, self.not_found(&cover)?])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_are_relative() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("zh/index.html"), "../");
+        assert_eq!(root_of("zh/chapters/review/index.html"), "../../../");
+    }
+}

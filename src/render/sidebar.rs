@@ -1,0 +1,147 @@
+//! 专栏 boxes: the box itself (`sidebar_box.html`, also placed inside chapters, side-by-side
+//! pages and print editions) and each box's own page.
+
+use super::frame::PageSpec;
+use super::parts::{NamedLink, box_heading, box_label};
+use super::{OutFile, Renderer, chapter_url, root_of, sidebar_url};
+use crate::diag::Diagnostic;
+use crate::i18n::Strings;
+use crate::model::Lang;
+use serde::Serialize;
+
+/// `sidebar.html`'s own values.
+#[derive(Serialize)]
+struct SidebarView<'a> {
+    #[serde(rename = "box")]
+    boxed: BoxPage<'a>,
+    box_html: String,
+}
+
+#[derive(Serialize)]
+struct BoxPage<'a> {
+    label: String,
+    heading: String,
+    title: &'a str,
+    /// Where the box stands in the plan's text.
+    page_url: Option<String>,
+    page_title: Option<&'a String>,
+    /// How many projects the box lists.
+    count: usize,
+}
+
+/// `sidebar_box.html`'s values.
+#[derive(Serialize)]
+struct BoxView<'a> {
+    #[serde(rename = "box")]
+    boxed: BoxBody<'a>,
+    root: &'a str,
+    t: &'a Strings,
+    lang: &'static str,
+}
+
+#[derive(Serialize)]
+struct BoxBody<'a> {
+    number: u32,
+    label: String,
+    heading: String,
+    title: &'a str,
+    url: String,
+    categories: Vec<CategoryView<'a>>,
+}
+
+#[derive(Serialize)]
+struct CategoryView<'a> {
+    id: &'a str,
+    name: &'a str,
+    projects: Vec<ProjectItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProjectItem<'a> {
+    id: &'a str,
+    name: &'a str,
+    note: Option<&'a String>,
+    enterprises: Vec<NamedLink>,
+}
+
+impl Renderer<'_> {
+    /// `{lang}/sidebars/{n}/index.html`.
+    pub(super) fn sidebar(&self, lang: Lang, i: usize) -> Result<OutFile, Diagnostic> {
+        let s = self.site;
+        let b = &s.sidebars[i];
+        let t = self.strings.get(lang);
+        let path = sidebar_url(lang, b.number);
+        let box_html = self.sidebar_box(lang, i, &root_of(&path))?;
+        let page = b.page.map(|pi| &s.pages[pi]);
+        let heading = box_heading(t, b.number, b.title.get(lang));
+        let view = SidebarView {
+            boxed: BoxPage {
+                label: box_label(t, b.number),
+                heading: heading.clone(),
+                title: b.title.get(lang),
+                page_url: page
+                    .map(|p| format!("{}#sidebar-{}", chapter_url(lang, &p.id), b.number)),
+                page_title: page.map(|p| p.title.get(lang)),
+                count: b.categories.iter().map(|c| c.projects.len()).sum(),
+            },
+            box_html,
+        };
+        let spec = PageSpec {
+            path,
+            template: "sidebar.html",
+            kind: "sidebar",
+            title: heading,
+            current: b.page,
+        };
+        self.page(lang, spec, &view)
+    }
+
+    /// The HTML of 专栏 box `i` in `lang`, its links relative to `root`.
+    pub(super) fn sidebar_box(
+        &self,
+        lang: Lang,
+        i: usize,
+        root: &str,
+    ) -> Result<String, Diagnostic> {
+        let s = self.site;
+        let b = &s.sidebars[i];
+        let t = self.strings.get(lang);
+        let project = |p: usize| {
+            let pr = &s.projects[p];
+            ProjectItem {
+                id: &pr.id,
+                name: pr.name.get(lang),
+                note: pr.note.as_ref().map(|n| n.get(lang)),
+                enterprises: pr
+                    .enterprises
+                    .iter()
+                    .map(|&e| self.enterprise_link(lang, e))
+                    .collect(),
+            }
+        };
+        let categories = b
+            .categories
+            .iter()
+            .map(|c| CategoryView {
+                id: &c.id,
+                name: c.name.get(lang),
+                projects: c.projects.iter().map(|&p| project(p)).collect(),
+            })
+            .collect();
+        let view = BoxView {
+            boxed: BoxBody {
+                number: b.number,
+                label: box_label(t, b.number),
+                heading: box_heading(t, b.number, b.title.get(lang)),
+                title: b.title.get(lang),
+                url: sidebar_url(lang, b.number),
+                categories,
+            },
+            root,
+            t,
+            lang: lang.code(),
+        };
+        let cx = tera::Context::from_serialize(&view).unwrap_or_default();
+        self.render_template("sidebar_box.html", &cx)
+    }
+}
