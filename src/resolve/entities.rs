@@ -1,0 +1,68 @@
+//! Enterprises: their ids, names, aliases and sectors, and the name finders (one per language)
+//! that turn their names in the text into links and mentions.
+
+use super::Enterprise;
+use super::ids::{IdLines, Ids, check_bi};
+use crate::diag::Diagnostics;
+use crate::linker::Linker;
+use crate::load::Parsed;
+use crate::model::{Bi, EnterprisesFile, Lang};
+use std::collections::BTreeSet;
+
+/// The enterprises of `enterprises.yaml` with their sectors looked up, and their ids.
+pub(super) fn resolve<'a>(
+    file: &'a Parsed<EnterprisesFile>,
+    sector_ids: &Ids,
+    failed: &BTreeSet<&'static str>,
+    diags: &mut Diagnostics,
+) -> (Vec<Enterprise>, Ids<'a>) {
+    let ef = &file.file;
+    let ids = Ids::new(
+        "enterprise",
+        "{lang}/enterprises/",
+        file.value.enterprises.iter().map(|e| (e.id.as_str(), ef)),
+        diags,
+    )
+    .quiet_if(failed);
+    let lines = IdLines::new(ef);
+    let enterprises = file
+        .value
+        .enterprises
+        .iter()
+        .map(|e| {
+            let pos = lines.pos(&e.id);
+            check_bi(ef, pos, &format!("enterprise `{}`", e.id), &e.name, diags);
+            let sectors = e
+                .sectors
+                .iter()
+                .filter_map(|s| sector_ids.get(s, ef, pos, diags))
+                .collect();
+            Enterprise {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                aliases: e.aliases.clone(),
+                sectors,
+                projects: vec![],
+                mentions: vec![],
+            }
+        })
+        .collect();
+    (enterprises, ids)
+}
+
+/// A name finder per language over every enterprise's name and aliases (Latin names on word
+/// boundaries).
+pub(super) fn linkers(enterprises: &[Enterprise]) -> Bi<Linker> {
+    let names_in =
+        |lang: Lang| -> Vec<Vec<String>> { enterprises.iter().map(|e| names(e, lang)).collect() };
+    Bi {
+        zh: Linker::new(&names_in(Lang::Zh), false),
+        en: Linker::new(&names_in(Lang::En), true),
+    }
+}
+
+fn names(e: &Enterprise, lang: Lang) -> Vec<String> {
+    let mut v = vec![e.name.get(lang).clone()];
+    v.extend(e.aliases.get(lang).iter().cloned());
+    v
+}

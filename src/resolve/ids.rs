@@ -1,0 +1,151 @@
+//! Ids and where they are defined: each kind of record's ids checked (unique, a slug) and
+//! registered once, looked up with a located finding and a suggestion when unknown.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::fsio::SourceFile;
+use crate::model::{Bi, Lang, is_slug};
+use std::collections::{BTreeSet, HashMap};
+
+/// Where an id is defined, for pointing at it in a finding.
+pub(super) fn id_pos(file: &SourceFile, id: &str) -> usize {
+    for pat in [
+        format!("id: {id}\n"),
+        format!("id: {id}"),
+        format!("id: \"{id}\""),
+    ] {
+        if let Some(p) = file.text.find(&pat) {
+            return p;
+        }
+    }
+    0
+}
+
+/// Where each id of a file is defined, found in one pass over the file: `id_pos` searches the
+/// whole file, and calling it for every record is quadratic in the number of records.
+pub(super) struct IdLines<'f> {
+    file: &'f SourceFile,
+    /// The text after `id: ` up to the end of the line -> where the first such line starts.
+    first: HashMap<&'f str, usize>,
+}
+
+impl<'f> IdLines<'f> {
+    pub fn new(file: &'f SourceFile) -> IdLines<'f> {
+        let mut first = HashMap::new();
+        for (p, _) in file.text.match_indices("id: ") {
+            if let Some((line, _)) = file.text[p + 4..].split_once('\n') {
+                first.entry(line).or_insert(p);
+            }
+        }
+        IdLines { file, first }
+    }
+
+    /// The same position as `id_pos`.
+    pub fn pos(&self, id: &str) -> usize {
+        match self.first.get(id) {
+            Some(&p) => p,
+            None => id_pos(self.file, id),
+        }
+    }
+}
+
+/// The ids of one kind of record -> their index.
+pub(super) struct Ids<'a> {
+    map: HashMap<&'a str, usize>,
+    what: &'static str,
+    /// The records' own file failed to load: unknown ids are not news.
+    quiet: bool,
+}
+
+impl<'a> Ids<'a> {
+    /// Registers ids, reporting duplicates and non-slugs.
+    pub fn new(
+        what: &'static str,
+        url: &str,
+        ids: impl Iterator<Item = (&'a str, &'a SourceFile)>,
+        diags: &mut Diagnostics,
+    ) -> Ids<'a> {
+        let mut map = HashMap::new();
+        for (i, (id, file)) in ids.enumerate() {
+            // Only a finding needs the position.
+            let pos = || id_pos(file, id);
+            if !is_slug(id) {
+                diags.push(
+                    Diagnostic::error(&file.display, "id", format!("{what} id `{id}` is not a slug"))
+                        .at_text(&file.text, pos(), id)
+                        .hint("ids are lowercase ASCII letters and digits joined by single hyphens, e.g. `harbin-electric`; they become folder names, so `/`, `..` and spaces are not allowed"),
+                );
+            }
+            if map.insert(id, i).is_some() {
+                let pos = pos();
+                let later = file.text[pos + 1..]
+                    .find(&format!("id: {id}"))
+                    .map(|p| p + pos + 1)
+                    .unwrap_or(pos);
+                diags.push(
+                    Diagnostic::error(&file.display, "duplicate-id", format!("{what} id `{id}` is defined twice, so two pages claim {url}{id}/index.html"))
+                        .at_text(&file.text, later, id)
+                        .hint(format!("give each {what} its own id")),
+                );
+            }
+        }
+        Ids {
+            map,
+            what,
+            quiet: false,
+        }
+    }
+
+    pub fn quiet_if(mut self, failed: &BTreeSet<&'static str>) -> Self {
+        self.quiet = failed.contains(self.what);
+        self
+    }
+
+    /// The index of `id`, referred to in `file` at byte `from`; unknown ids are reported there.
+    pub fn get(
+        &self,
+        id: &str,
+        file: &SourceFile,
+        from: usize,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
+        let found = self.map.get(id).copied();
+        if found.is_none() && !self.quiet {
+            let suggestion = crate::diag::suggest(id, self.map.keys().copied());
+            let d = Diagnostic::error(
+                &file.display,
+                "reference",
+                format!("unknown {} `{id}`", self.what),
+            )
+            .at_text(&file.text, from, id);
+            diags.push(match suggestion {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint(format!("define the {} first, or correct the id", self.what)),
+            });
+        }
+        found
+    }
+}
+
+/// Reports a text that is empty in either language.
+pub(super) fn check_bi(
+    file: &SourceFile,
+    from: usize,
+    what: &str,
+    bi: &Bi<String>,
+    diags: &mut Diagnostics,
+) {
+    for lang in Lang::ALL {
+        if bi.get(lang).trim().is_empty() {
+            let needle = format!("{}:", lang.code());
+            diags.push(
+                Diagnostic::error(
+                    &file.display,
+                    "translation",
+                    format!("missing translation: {what} has no {} text", lang.code()),
+                )
+                .at_text(&file.text, from, &needle)
+                .hint(format!("fill in `{}:`", lang.code())),
+            );
+        }
+    }
+}

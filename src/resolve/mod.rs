@@ -1,0 +1,194 @@
+//! Resolution: turns the parsed content into one linked `Site`. Every id is checked (unique,
+//! a slug), every reference is looked up once here, so rendering never searches by string.
+//! `site` runs the stages in order, each in its own module: ids, sectors, enterprises
+//! (`entities`), chapters, mentions, 专栏 boxes and projects (`sidebars`), targets, glossary.
+
+mod chapters;
+mod entities;
+mod glossary;
+mod ids;
+mod mentions;
+mod sectors;
+mod sidebars;
+mod targets;
+
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::fsio::SourceFile;
+use crate::load::{Parsed, RawContent};
+use crate::markdown::Body;
+use crate::model::*;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// The whole book, resolved.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub plan: PlanMeta,
+    pub pages: Vec<Page>,
+    pub sidebars: Vec<Sidebar>,
+    pub sectors: Vec<Sector>,
+    pub enterprises: Vec<Enterprise>,
+    pub projects: Vec<Project>,
+    pub targets: Vec<Target>,
+    pub glossary: Vec<GlossaryTerm>,
+}
+
+/// One page of the plan's text in both languages.
+#[derive(Debug)]
+pub struct Page {
+    pub id: String,
+    pub chapter: u32,
+    pub title: Bi<String>,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub sector: Option<usize>,
+    pub editorial_title: bool,
+    pub body: Bi<Body>,
+    pub source: Bi<SourceFile>,
+    pub meta_path: PathBuf,
+    /// Passages whose Chinese changed after the English was last updated.
+    pub stale: BTreeSet<String>,
+}
+
+#[derive(Debug)]
+pub struct Sidebar {
+    pub number: u32,
+    pub title: Bi<String>,
+    pub categories: Vec<Category>,
+    /// The page whose text places this box.
+    pub page: Option<usize>,
+    pub path: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Category {
+    pub id: String,
+    pub name: Bi<String>,
+    pub projects: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub id: String,
+    pub name: Bi<String>,
+    pub sidebar: u32,
+    pub category: Bi<String>,
+    pub sectors: Vec<usize>,
+    pub enterprises: Vec<usize>,
+    pub note: Option<Bi<String>>,
+}
+
+#[derive(Debug)]
+pub struct Sector {
+    pub id: String,
+    pub name: Bi<String>,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// Passages of the plan about this sector: (page, unit indices).
+    pub passages: Vec<(usize, Vec<usize>)>,
+    pub pages: Vec<usize>,
+    pub enterprises: Vec<usize>,
+    pub projects: Vec<usize>,
+    pub targets: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Enterprise {
+    pub id: String,
+    pub name: Bi<String>,
+    pub aliases: Bi<Vec<String>>,
+    pub sectors: Vec<usize>,
+    pub projects: Vec<usize>,
+    /// Passages naming it in the Chinese text: (page, anchor), in reading order.
+    pub mentions: Vec<(usize, String)>,
+}
+
+#[derive(Debug)]
+pub struct Target {
+    pub record: TargetRecord,
+    pub sector: Option<usize>,
+    pub page: usize,
+}
+
+/// A record file, or an empty one where the book has none (or it failed to load).
+fn or_empty<T>(file: Option<Parsed<T>>, path: &str, empty: T) -> Parsed<T> {
+    file.unwrap_or(Parsed {
+        file: SourceFile {
+            display: path.into(),
+            text: String::new(),
+        },
+        value: empty,
+    })
+}
+
+/// Resolves everything; returns `None` only when nothing useful could be built.
+pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<Site> {
+    let plan = raw.plan?;
+    let failed = &raw.failed;
+    let sectors_file = or_empty(
+        raw.sectors,
+        "content/sectors.yaml",
+        SectorsFile { sectors: vec![] },
+    );
+    let ent_file = or_empty(
+        raw.enterprises,
+        "content/enterprises.yaml",
+        EnterprisesFile {
+            enterprises: vec![],
+        },
+    );
+    let tgt_file = or_empty(
+        raw.targets,
+        "content/targets.yaml",
+        TargetsFile { targets: vec![] },
+    );
+    let glossary = glossary::terms(raw.glossary, diags);
+
+    let (mut sectors, sector_ids) = sectors::resolve(&sectors_file, failed, diags);
+    let (mut enterprises, ent_ids) = entities::resolve(&ent_file, &sector_ids, failed, diags);
+    let linkers = entities::linkers(&enterprises);
+
+    let raw_html = config.output.html.raw_html;
+    let rendered = chapters::render(&raw.chapters, &linkers, &enterprises, raw_html);
+    let page_ids = chapters::ids(&raw.chapters, failed, diags);
+    // A passage the Markdown failed to produce is not reported again as a missing anchor.
+    let markdown_failed = rendered.iter().any(|(_, ds)| !ds.is_empty());
+    let mut pages = chapters::pages(&raw.chapters, rendered, &sector_ids, diags);
+    let ids = (&page_ids, &sector_ids);
+    chapters::link(
+        &raw.chapters,
+        &mut pages,
+        &mut sectors,
+        ids,
+        markdown_failed,
+        diags,
+    );
+    mentions::collect(&pages, &mut enterprises);
+
+    let mut links = sidebars::ProjectLinks {
+        sector_ids: &sector_ids,
+        ent_ids: &ent_ids,
+        linker: &linkers.zh,
+        enterprises: &mut enterprises,
+        sectors: &mut sectors,
+    };
+    let (mut sidebars, projects) = sidebars::resolve(&raw.sidebars, &mut links, diags);
+    sidebars::place(&mut sidebars, &pages, failed, diags);
+
+    let targets = targets::resolve(&tgt_file, &pages, ids, &mut sectors, markdown_failed, diags);
+    targets::check_references(&targets, &tgt_file, &plan, failed, diags);
+    mentions::sector_members(&enterprises, &mut sectors);
+    Some(Site {
+        config,
+        plan: plan.value,
+        pages,
+        sidebars,
+        sectors,
+        enterprises,
+        projects,
+        targets,
+        glossary,
+    })
+}
