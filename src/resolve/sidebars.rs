@@ -9,7 +9,7 @@ use crate::fsio::SourceFile;
 use crate::linker::Linker;
 use crate::load::Parsed;
 use crate::markdown::UnitKind;
-use crate::model::{Bi, Lang, SidebarCategory, SidebarFile};
+use crate::model::{Bi, Lang, SidebarCategory, SidebarFile, SidebarItem};
 use std::collections::BTreeSet;
 
 /// What a project's references are looked up in, and the lists that gain backlinks to it.
@@ -78,55 +78,78 @@ fn category(
         .iter()
         .filter_map(|x| links.sector_ids.get(x, f, cpos, diags))
         .collect();
-    let mut pidx = Vec::new();
-    for it in &c.items {
-        let ipos = lines.pos(&it.id);
-        let name = Bi {
-            zh: it.zh.clone(),
-            en: it.en.clone(),
-        };
-        check_bi(f, ipos, &format!("item `{}`", it.id), &name, diags);
-        let mut secs = csecs.clone();
-        for x in &it.sectors {
-            if let Some(si) = links.sector_ids.get(x, f, ipos, diags)
-                && !secs.contains(&si)
-            {
-                secs.push(si);
-            }
-        }
-        let mut ents: Vec<usize> = it
-            .enterprises
-            .iter()
-            .filter_map(|x| links.ent_ids.get(x, f, ipos, diags))
-            .collect();
-        for e in links.linker.find(&it.zh) {
-            if !ents.contains(&e) {
-                ents.push(e);
-            }
-        }
-        let pi = projects.len();
-        for &e in &ents {
-            links.enterprises[e].projects.push(pi);
-        }
-        for &si in &secs {
-            links.sectors[si].projects.push(pi);
-        }
-        projects.push(Project {
-            id: it.id.clone(),
-            name,
-            sidebar: number,
-            category: c.name.clone(),
-            sectors: secs,
-            enterprises: ents,
-            note: it.note.clone(),
-        });
-        pidx.push(pi);
-    }
+    let indices = c
+        .items
+        .iter()
+        .map(|it| {
+            project(
+                it,
+                (number, &c.name, &csecs),
+                (f, lines),
+                links,
+                projects,
+                diags,
+            )
+        })
+        .collect();
     Category {
         id: c.id.clone(),
         name: c.name.clone(),
-        projects: pidx,
+        projects: indices,
     }
+}
+
+/// An item of a category as a project (appended to `projects`; returns its index), with
+/// its sectors (the category's and its own) and enterprises (listed, then found by name).
+fn project(
+    it: &SidebarItem,
+    (number, category, csecs): (u32, &Bi<String>, &[usize]),
+    (f, lines): (&SourceFile, &IdLines),
+    links: &mut ProjectLinks,
+    projects: &mut Vec<Project>,
+    diags: &mut Diagnostics,
+) -> usize {
+    let ipos = lines.pos(&it.id);
+    let name = Bi {
+        zh: it.zh.clone(),
+        en: it.en.clone(),
+    };
+    check_bi(f, ipos, &format!("item `{}`", it.id), &name, diags);
+    let mut secs = csecs.to_vec();
+    for x in &it.sectors {
+        if let Some(si) = links.sector_ids.get(x, f, ipos, diags)
+            && !secs.contains(&si)
+        {
+            secs.push(si);
+        }
+    }
+    let mut ents: Vec<usize> = it
+        .enterprises
+        .iter()
+        .filter_map(|x| links.ent_ids.get(x, f, ipos, diags))
+        .collect();
+    for e in links.linker.find(&it.zh) {
+        if !ents.contains(&e) {
+            ents.push(e);
+        }
+    }
+    let pi = projects.len();
+    for &e in &ents {
+        links.enterprises[e].projects.push(pi);
+    }
+    for &si in &secs {
+        links.sectors[si].projects.push(pi);
+    }
+    projects.push(Project {
+        id: it.id.clone(),
+        name,
+        sidebar: number,
+        category: category.clone(),
+        sectors: secs,
+        enterprises: ents,
+        note: it.note.clone(),
+    });
+    pi
 }
 
 /// Places each box in the page whose text holds it; reports boxes placed nowhere and
