@@ -167,6 +167,17 @@ impl Renderer<'_> {
         spec: PageSpec,
         view: &impl Serialize,
     ) -> Result<OutFile, Diagnostic> {
+        self.page_with(lang, spec, tera::Context::from_serialize(view).ok())
+    }
+
+    /// `page` with the page's own values already in a context (the print editions move the
+    /// whole book into theirs rather than copy it).
+    pub(super) fn page_with(
+        &self,
+        lang: Lang,
+        spec: PageSpec,
+        view: Option<tera::Context>,
+    ) -> Result<OutFile, Diagnostic> {
         let path = spec.path.as_str();
         let rest = path.split_once('/').map(|(_, r)| r).unwrap_or(path);
         let (updated, edit_url) = self.last_change(lang, spec.current);
@@ -186,7 +197,7 @@ impl Renderer<'_> {
         if let Ok(own) = tera::Context::from_serialize(&own) {
             cx.extend(own);
         }
-        if let Ok(view) = tera::Context::from_serialize(view) {
+        if let Some(view) = view {
             cx.extend(view);
         }
         let html = self.render_template(spec.template, &cx)?;

@@ -6,6 +6,7 @@ use super::{OutFile, Renderer, root_of};
 use crate::diag::Diagnostic;
 use crate::model::Lang;
 use serde::Serialize;
+use serde_json::Value;
 
 /// `print.html`'s own values.
 #[derive(Serialize)]
@@ -65,6 +66,29 @@ impl Renderer<'_> {
             title: self.tr(lang, title),
             current: None,
         };
-        self.page(lang, spec, &view)
+        self.page_with(lang, spec, view.into_context())
+    }
+}
+
+impl PrintView {
+    /// The view as template values with the chapters moved in, not copied: they are the whole
+    /// book, and serialising them would hold it twice.
+    fn into_context(mut self) -> Option<tera::Context> {
+        let chapters = std::mem::take(&mut self.chapters);
+        let mut value = serde_json::to_value(&self).ok()?;
+        value["chapters"] =
+            Value::Array(chapters.into_iter().map(PrintChapter::into_value).collect());
+        tera::Context::from_value(value).ok()
+    }
+}
+
+impl PrintChapter {
+    fn into_value(mut self) -> Value {
+        let html = std::mem::take(&mut self.html);
+        let rows = std::mem::take(&mut self.rows);
+        let mut value = serde_json::to_value(&self).unwrap_or_default();
+        value["html"] = Value::String(html);
+        value["rows"] = Value::Array(rows.into_iter().map(ParallelRow::into_value).collect());
+        value
     }
 }
