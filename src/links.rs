@@ -90,21 +90,7 @@ pub fn check(files: &[OutFile], known: &BTreeSet<String>) -> Vec<Diagnostic> {
             {
                 continue;
             }
-            let href_dec = href.replace("&amp;", "&");
-            let (file, frag) = href_dec
-                .split_once('#')
-                .map(|(a, b)| (a.to_string(), Some(b.to_string())))
-                .unwrap_or((href_dec.clone(), None));
-            let target = if file.is_empty() {
-                path.to_string()
-            } else {
-                normalize(dir, &file)
-            };
-            let target = if target.ends_with('/') || target.is_empty() {
-                format!("{target}index.html")
-            } else {
-                target
-            };
+            let (target, frag) = resolve_href(path, dir, &href);
             let key = match &frag {
                 Some(f) => format!("{target}#{f}"),
                 None => target.clone(),
@@ -140,6 +126,26 @@ pub fn check(files: &[OutFile], known: &BTreeSet<String>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The file an `href` on page `path` (in folder `dir`) points to, and its fragment.
+fn resolve_href(path: &str, dir: &str, href: &str) -> (String, Option<String>) {
+    let href_dec = href.replace("&amp;", "&");
+    let (file, frag) = href_dec
+        .split_once('#')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((href_dec.clone(), None));
+    let target = if file.is_empty() {
+        path.to_string()
+    } else {
+        normalize(dir, &file)
+    };
+    let target = if target.ends_with('/') || target.is_empty() {
+        format!("{target}index.html")
+    } else {
+        target
+    };
+    (target, frag)
 }
 
 /// External links written in Markdown that do not answer with a success status. Each distinct
