@@ -1,7 +1,7 @@
 //! book.toml: the book's title, languages and output settings, checked once at load so the
 //! rest of the pipeline can trust them.
 
-use crate::diag::{Diagnostic, line_col, suggest};
+use crate::diag::{Diagnostic, line_col, unknown_name_hint};
 use crate::fsio::SourceFile;
 use crate::model::Bi;
 use serde::{Deserialize, Serialize};
@@ -196,17 +196,8 @@ fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
         .unwrap_or((1, 1));
     let msg = e.message().trim().to_string();
     let mut d = Diagnostic::error(&file.display, "config", msg.clone()).at(line, col);
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let field = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest
-            .split("expected ")
-            .nth(1)
-            .map(|x| x.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
-        d = d.hint(match suggest(field, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("valid keys here are: {}", expected.join(", ")),
-        });
+    if let Some(hint) = unknown_name_hint(&msg) {
+        d = d.hint(hint);
     } else if msg.starts_with("missing field") {
         d = d.hint("add the key; see the guide's list of book.toml keys");
     } else if msg.starts_with("invalid type") {

@@ -148,8 +148,9 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    /// The number of distinct findings (what the user sees listed).
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.sorted().len()
     }
 
     /// The findings, sorted by place, duplicates removed.
@@ -202,6 +203,36 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The hint for serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant")
+/// messages, whatever the file format: the nearest valid name, or the list of valid ones.
+/// Shared by book.toml and every YAML record type so each gets the same did-you-mean.
+pub fn unknown_name_hint(message: &str) -> Option<String> {
+    let (what, rest) = ["field", "variant"]
+        .into_iter()
+        .find_map(|w| Some((w, message.strip_prefix(&format!("unknown {w} `"))?)))?;
+    let name = rest.split('`').next().unwrap_or("");
+    let expected: Vec<&str> = rest
+        .split_once("expected ")
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let kind = if what == "field" { "keys" } else { "values" };
+    Some(match suggest(name, expected.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if expected.is_empty() => format!("remove `{name}`: nothing may be set here"),
+        None => format!("valid {kind} here are: {}", expected.join(", ")),
+    })
+}
+
+/// `count` followed by `noun`, pluralised with an `s` unless the count is one:
+/// "1 finding", "2 findings".
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +254,31 @@ mod tests {
     fn suggest_picks_nearest() {
         assert_eq!(suggest("titel", ["title", "authors"]), Some("title"));
         assert_eq!(suggest("zzz", ["title", "authors"]), None);
+    }
+
+    #[test]
+    fn unknown_names_get_the_nearest_valid_one() {
+        let hint = |m| unknown_name_hint(m);
+        assert_eq!(
+            hint("unknown field `nmae`, expected one of `id`, `name`, `parent`").as_deref(),
+            Some("did you mean `name`?")
+        );
+        assert_eq!(
+            hint("unknown variant `tagret`, expected `target` or `baseline`").as_deref(),
+            Some("did you mean `target`?")
+        );
+        assert_eq!(
+            hint("unknown field `zzz`, expected `id` or `name`").as_deref(),
+            Some("valid keys here are: id, name")
+        );
+        assert_eq!(hint("invalid type: string"), None);
+    }
+
+    #[test]
+    fn plurals_follow_the_count() {
+        assert_eq!(plural(1, "finding"), "1 finding");
+        assert_eq!(plural(0, "error"), "0 errors");
+        assert_eq!(plural(2, "chapter"), "2 chapters");
     }
 
     #[test]

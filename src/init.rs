@@ -1,5 +1,7 @@
 //! `planbook init`: writes a small bilingual book that builds and checks clean, so a maintainer
-//! can start another plan. Everything it writes is compiled into the binary.
+//! can start another plan. Everything it writes is compiled into the binary. It writes content
+//! only: the theme and the interface strings stay the compiled-in ones until the maintainer
+//! overrides a single template (`themes/NAME/templates/X.html`) or string (`i18n/LANG.yaml`).
 
 use crate::diag::Diagnostic;
 use std::path::Path;
@@ -23,11 +25,6 @@ const SKELETON: &[(&str, &str)] = skeleton!(
     "content/glossary.yaml",
 );
 
-const I18N: &[(&str, &str)] = &[
-    ("i18n/zh.yaml", include_str!("../i18n/zh.yaml")),
-    ("i18n/en.yaml", include_str!("../i18n/en.yaml")),
-];
-
 /// Creates a new book in `dir`, which must not exist or be empty.
 pub fn run(dir: &Path) -> Result<usize, Diagnostic> {
     if dir.exists()
@@ -41,17 +38,9 @@ pub fn run(dir: &Path) -> Result<usize, Diagnostic> {
                 .hint("choose a new folder name; planbook init never overwrites files"),
         );
     }
-    let theme = crate::theme::DEFAULT_FILES
-        .iter()
-        .map(|(rel, text)| (format!("themes/default/{rel}"), *text));
-    let files = SKELETON
-        .iter()
-        .chain(I18N)
-        .map(|(rel, text)| (rel.to_string(), *text))
-        .chain(theme);
     let mut n = 0;
-    for (rel, text) in files {
-        let path = dir.join(&rel);
+    for (rel, text) in SKELETON {
+        let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| {
                 Diagnostic::error(parent, "init", format!("cannot create folder: {e}"))

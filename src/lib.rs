@@ -146,14 +146,29 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
             return Err(diags);
         }
     };
+    // Each batch's ids are gathered as it is written, for the link check below.
+    let index = std::sync::Mutex::new(links::SiteIndex::default());
     let paths = render_into(&loaded, &history, &|files| {
-        files.iter().try_for_each(|f| staging.write(f))
+        files.iter().try_for_each(|f| staging.write(f))?;
+        let batch = links::SiteIndex::of(&files);
+        index
+            .lock()
+            .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?
+            .merge(batch);
+        Ok(())
     })
     .map_err(|d| {
         let mut all = diags.clone();
         all.extend(d);
         all
     })?;
+    // A link written in the text that points nowhere fails the build, at its source line.
+    let index = index.into_inner().unwrap_or_default();
+    let (broken, _) = links::check_sources(&loaded.site, &index);
+    if !broken.is_empty() {
+        broken.into_iter().for_each(|d| diags.push(d));
+        return Err(diags);
+    }
     if let Err(d) = staging.commit() {
         diags.push(d);
         return Err(diags);
@@ -185,7 +200,8 @@ pub fn check_with(root: &Path, external: bool) -> Diagnostics {
         }
         match render_all(root, &loaded) {
             Ok(files) => {
-                let (found, known) = links::check_sources(&loaded.site, &files);
+                let index = links::SiteIndex::of(&files);
+                let (found, known) = links::check_sources(&loaded.site, &index);
                 for d in found.into_iter().chain(links::check(&files, &known)) {
                     diags.push(d);
                 }

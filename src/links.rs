@@ -5,53 +5,187 @@ use crate::diag::Diagnostic;
 use crate::render::OutFile;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Links written in Markdown that point nowhere, reported at the place they were written.
+/// The files of a built site and the ids on each HTML page: all a link check needs, so a
+/// build can gather it while it writes instead of keeping the pages in memory.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    ids: BTreeMap<String, BTreeSet<String>>,
+    files: BTreeSet<String>,
+}
+
+impl SiteIndex {
+    pub fn of(files: &[OutFile]) -> SiteIndex {
+        let mut index = SiteIndex::default();
+        index.add(files);
+        index
+    }
+
+    /// Records these files (and the ids of the HTML ones).
+    pub fn add(&mut self, files: &[OutFile]) {
+        for f in files {
+            if f.path.ends_with(".html") {
+                let ids = attr_values(&String::from_utf8_lossy(&f.bytes), "id");
+                self.ids.insert(f.path.clone(), ids.into_iter().collect());
+            }
+            self.files.insert(f.path.clone());
+        }
+    }
+
+    pub fn merge(&mut self, other: SiteIndex) {
+        self.ids.extend(other.ids);
+        self.files.extend(other.files);
+    }
+
+    /// What is wrong with a link to site path `file` and fragment `frag`, if anything.
+    fn problem(&self, file: &str, frag: Option<&str>) -> Option<Problem> {
+        match (self.ids.get(file), frag) {
+            (None, _) if !self.files.contains(file) => Some(Problem::NoPage),
+            (Some(ids), Some(f)) if !f.is_empty() && !ids.contains(f) => Some(Problem::NoId),
+            _ => None,
+        }
+    }
+}
+
+enum Problem {
+    NoPage,
+    NoId,
+}
+
+/// Links written in Markdown that point nowhere, reported at the place they were written with
+/// the form that works; also returns the targets reported, so `check` does not repeat them.
 pub fn check_sources(
     site: &crate::resolve::Site,
-    files: &[OutFile],
+    index: &SiteIndex,
 ) -> (Vec<Diagnostic>, BTreeSet<String>) {
-    let all: BTreeMap<&str, BTreeSet<String>> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| {
-            (
-                f.path.as_str(),
-                attr_values(&String::from_utf8_lossy(&f.bytes), "id")
-                    .into_iter()
-                    .collect(),
-            )
-        })
-        .collect();
-    let others: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut out = Vec::new();
     let mut reported = BTreeSet::new();
     for p in &site.pages {
         for lang in crate::model::Lang::ALL {
             for l in &p.body.get(lang).links {
-                let (file, frag) = l
-                    .target
-                    .split_once('#')
-                    .map(|(a, b)| (a, Some(b)))
-                    .unwrap_or((l.target.as_str(), None));
-                let problem = match (all.get(file), frag) {
-                    (None, _) if !others.contains(file) => Some(format!(
-                        "broken link `{}`: {file} is not part of the site",
-                        l.href
-                    )),
-                    (Some(ids), Some(f)) if !f.is_empty() && !ids.contains(f) => Some(format!(
-                        "broken anchor `{}`: {file} has no id `{f}`",
-                        l.href
-                    )),
-                    _ => None,
+                let (file, frag) = match l.target.split_once('#') {
+                    Some((a, b)) => (a, Some(b)),
+                    None => (l.target.as_str(), None),
                 };
-                if let Some(msg) = problem {
-                    reported.insert(l.target.clone());
-                    out.push(Diagnostic::error(&p.source.get(lang).display, "link", msg).at(l.line, l.col).hint("links are relative to the chapter's page; point at a page and id that exist"));
-                }
+                let Some(problem) = index.problem(file, frag) else {
+                    continue;
+                };
+                let here = format!("{}/chapters/{}/index.html", lang.code(), p.id);
+                let message = match problem {
+                    Problem::NoPage => {
+                        format!("broken link `{}`: {file} is not part of the site", l.href)
+                    }
+                    Problem::NoId => format!(
+                        "broken anchor `{}`: {file} has no id `{}`",
+                        l.href,
+                        frag.unwrap_or_default()
+                    ),
+                };
+                let hint = match better_target(site, index, lang, file, frag) {
+                    Some(t) => format!("write it as `{}`", relative_href(&here, &t)),
+                    None => "links are relative to the chapter's page: `../ID/` is another \
+                             chapter, `#ID` a passage on this page, `../../enterprises/ID/` an \
+                             enterprise (see the guide's \"Links\")"
+                        .to_string(),
+                };
+                reported.insert(l.target.clone());
+                out.push(
+                    Diagnostic::error(&p.source.get(lang).display, "link", message)
+                        .at(l.line, l.col)
+                        .hint(hint),
+                );
             }
         }
     }
     (out, reported)
+}
+
+/// The site path a broken link most likely meant: the chapter page of a source file written
+/// mdBook-style (`../03-strategy/en.md`), a folder's `index.html`, or the nearest page or id.
+fn better_target(
+    site: &crate::resolve::Site,
+    index: &SiteIndex,
+    lang: crate::model::Lang,
+    file: &str,
+    frag: Option<&str>,
+) -> Option<String> {
+    let with_frag = |page: String, frag: Option<&str>| match frag {
+        Some(f) if !f.is_empty() => format!("{page}#{f}"),
+        _ => page,
+    };
+    if index.ids.contains_key(file) {
+        let ids = index.ids.get(file)?;
+        let near = crate::diag::suggest(frag?, ids.iter().map(String::as_str))?;
+        return Some(format!("{file}#{near}"));
+    }
+    let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+    if name.ends_with(".md") {
+        let folder = dir.rsplit('/').next().unwrap_or(dir);
+        let page = site.pages.iter().find(|p| {
+            p.meta_path
+                .parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|d| d == folder)
+        })?;
+        let lang = match name {
+            "zh.md" => crate::model::Lang::Zh,
+            "en.md" => crate::model::Lang::En,
+            _ => lang,
+        };
+        let page = format!("{}/chapters/{}/index.html", lang.code(), page.id);
+        return Some(with_frag(page, frag));
+    }
+    let folder = format!("{file}/index.html");
+    if index.ids.contains_key(&folder) {
+        return Some(with_frag(folder, frag));
+    }
+    Some(with_frag(nearest_page(index, file)?, frag))
+}
+
+/// The page beside `file` (in the same folder, e.g. `en/enterprises/`) with the nearest id.
+fn nearest_page(index: &SiteIndex, file: &str) -> Option<String> {
+    let page = file.strip_suffix("/index.html").unwrap_or(file);
+    let (section, id) = page.rsplit_once('/')?;
+    let siblings: Vec<&str> = index
+        .ids
+        .keys()
+        .filter_map(|k| k.strip_prefix(section)?.strip_prefix('/'))
+        .filter_map(|rest| rest.strip_suffix("/index.html"))
+        .filter(|rest| !rest.contains('/'))
+        .collect();
+    let near = crate::diag::suggest(id, siblings)?;
+    Some(format!("{section}/{near}/index.html"))
+}
+
+/// The href from page `from` to site path `to`, both relative to the site root, written the
+/// way links in the text are: folders end in `/`, a link to the same page is just `#id`.
+fn relative_href(from: &str, to: &str) -> String {
+    let (to_path, frag) = match to.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (to, None),
+    };
+    if to_path == from && frag.is_some() {
+        return format!("#{}", frag.unwrap_or_default());
+    }
+    let from_dirs: Vec<&str> = from.split('/').collect::<Vec<_>>();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to_path.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut href = "../".repeat(from_dirs.len() - common);
+    href.push_str(&to_parts[common..].join("/"));
+    let mut href = match href.strip_suffix("index.html") {
+        Some("") => "./".to_string(),
+        Some(folder) => folder.to_string(),
+        None => href,
+    };
+    if let Some(f) = frag {
+        href.push('#');
+        href.push_str(f);
+    }
+    href
 }
 
 /// Broken internal links and anchors in the rendered pages, one finding per broken target;
@@ -260,6 +394,24 @@ mod tests {
                 "broken anchor `../b/index.html#y`: zh/b/index.html has no id `y`",
                 "broken link `../c/index.html`: zh/c/index.html is not part of the site"
             ]
+        );
+    }
+
+    #[test]
+    fn relative_hrefs_are_written_as_in_the_text() {
+        let here = "en/chapters/review/index.html";
+        assert_eq!(
+            relative_href(here, "en/chapters/strategy/index.html"),
+            "../strategy/"
+        );
+        assert_eq!(
+            relative_href(here, "en/chapters/strategy/index.html#goals"),
+            "../strategy/#goals"
+        );
+        assert_eq!(relative_href(here, &format!("{here}#goals")), "#goals");
+        assert_eq!(
+            relative_href(here, "en/enterprises/harbin-electric/index.html"),
+            "../../enterprises/harbin-electric/"
         );
     }
 }

@@ -150,7 +150,8 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         }
     }
     raw.sidebars.sort_by_key(|s| s.value.number);
-    if raw.plan.is_none() {
+    // A plan.yaml that exists but failed to parse has been reported already.
+    if raw.plan.is_none() && !root.join("content/plan.yaml").exists() {
         diags.push(
             Diagnostic::error(
                 "content/plan.yaml",

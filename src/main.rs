@@ -2,6 +2,7 @@
 //! code. Nothing else lives here.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use planbook::diag::plural;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,48 +21,55 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out).
     Build {
-        /// The book's folder (holding book.toml).
-        #[arg(long, default_value = ".")]
+        /// The book's folder, the one holding book.toml [default: the current folder].
+        #[arg(long, default_value = ".", hide_default_value = true)]
         root: PathBuf,
-        /// Where to write the site.
+        /// Where to write the site [default: ROOT/public]; replaced whole, and left untouched
+        /// when the build fails.
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Run every validation and audit without writing anything.
     Check {
-        #[arg(long, default_value = ".")]
+        /// The book's folder, the one holding book.toml [default: the current folder].
+        #[arg(long, default_value = ".", hide_default_value = true)]
         root: PathBuf,
-        /// Output format of the findings.
+        /// How to print the findings: `text` for people, `json` (a list of findings with path,
+        /// line, col, severity, kind, message and hint) for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Also fetch every external link written in the Markdown.
+        /// Also fetch every external (http/https) link written in the Markdown; needs the
+        /// network.
         #[arg(long)]
         external: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages.
     Serve {
-        #[arg(long, default_value = ".")]
+        /// The book's folder, the one holding book.toml [default: the current folder].
+        #[arg(long, default_value = ".", hide_default_value = true)]
         root: PathBuf,
+        /// The port to serve on; pick another one when it is taken.
         #[arg(long, default_value_t = 3000)]
         port: u16,
         /// Address to bind; only change it to share the preview on a trusted network.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// Open the site in the default browser.
+        /// Open the site in the default browser (with xdg-open).
         #[arg(long)]
         open: bool,
     },
     /// Record the English of these chapters (all when none are named) as up to date with the
     /// Chinese, in each chapter's en.sync.yaml.
     MarkTranslated {
-        #[arg(long, default_value = ".")]
+        /// The book's folder, the one holding book.toml [default: the current folder].
+        #[arg(long, default_value = ".", hide_default_value = true)]
         root: PathBuf,
-        /// Chapter ids.
+        /// Chapter ids (the `id:` in chapter.yaml, e.g. `review`); none means every chapter.
         pages: Vec<String>,
     },
     /// Create a new bilingual book that builds and checks clean.
     Init {
-        /// The folder to create.
+        /// The folder to create; it must not exist or be empty.
         dir: PathBuf,
     },
 }
@@ -84,15 +92,15 @@ fn main() -> ExitCode {
                     let text = report.warnings.to_string();
                     eprint!("{text}");
                     eprintln!(
-                        "built {} pages ({} files) into {} in {} ms{}",
-                        report.pages,
-                        report.files,
+                        "built {} ({}) into {} in {} ms{}",
+                        plural(report.pages, "page"),
+                        plural(report.files, "file"),
                         out.display(),
                         started.elapsed().as_millis(),
                         if report.warnings.is_empty() {
                             String::new()
                         } else {
-                            format!(", {} warnings", report.warnings.warnings())
+                            format!(", {}", plural(report.warnings.warnings(), "warning"))
                         }
                     );
                     ExitCode::SUCCESS
@@ -101,8 +109,8 @@ fn main() -> ExitCode {
                     let text = diags.to_string();
                     eprint!("{text}");
                     eprintln!(
-                        "build failed: {} errors; {} was left untouched",
-                        diags.errors(),
+                        "build failed: {}; {} was left untouched",
+                        plural(diags.errors(), "error"),
                         out.display()
                     );
                     ExitCode::FAILURE
@@ -114,16 +122,25 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
-        } => match planbook::serve::run(&root, std::net::SocketAddr::new(bind, port), open) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
+        } => {
+            let addr = std::net::SocketAddr::new(bind, port);
+            // Found before the first build, which takes seconds, not after it.
+            if let Err(e) = std::net::TcpListener::bind(addr) {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                eprintln!("  = hint: {}", port_hint(&e, port));
+                return ExitCode::FAILURE;
             }
-        },
+            match planbook::serve::run(&root, addr, open) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::MarkTranslated { root, pages } => match planbook::mark_translated(&root, &pages) {
             Ok(n) => {
-                eprintln!("recorded {n} chapters as translated");
+                eprintln!("recorded {} as translated", plural(n, "chapter"));
                 ExitCode::SUCCESS
             }
             Err(ds) => {
@@ -136,8 +153,9 @@ fn main() -> ExitCode {
         Command::Init { dir } => match planbook::init::run(&dir) {
             Ok(n) => {
                 eprintln!(
-                    "created a new book in {} ({n} files); build it with: planbook build --root {}",
+                    "created a new book in {} ({}); build it with: planbook build --root {}",
                     dir.display(),
+                    plural(n, "file"),
                     dir.display()
                 );
                 ExitCode::SUCCESS
@@ -163,7 +181,7 @@ fn main() -> ExitCode {
                     if diags.is_empty() {
                         println!("check passed: no findings");
                     } else {
-                        println!("check failed: {} findings", diags.len());
+                        println!("check failed: {}", plural(diags.len(), "finding"));
                     }
                 }
             }
@@ -171,6 +189,43 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// How to get past a port that cannot be listened on.
+fn port_hint(e: &std::io::Error, port: u16) -> String {
+    let other = port.checked_add(1).unwrap_or(3000);
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "another program (or another planbook serve) is using port {port}: stop it, or use another port, e.g. `planbook serve --port {other}`"
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "ports below 1024 need root: use a higher one, e.g. `planbook serve --port {other}`"
+        ),
+        _ => "check --bind (an address of this machine) and --port".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_option_and_argument_has_help_text() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        for sub in cli.get_subcommands() {
+            assert!(sub.get_about().is_some(), "{} has no help", sub.get_name());
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "{} {} has no help text",
+                    sub.get_name(),
+                    arg.get_id()
+                );
             }
         }
     }

@@ -9,8 +9,9 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+/// The built site, read into memory; its folder is deleted as soon as it is read, since a
+/// static is never dropped.
 struct Built {
-    _dir: tempfile::TempDir,
     files: Vec<(String, Vec<u8>)>,
 }
 
@@ -27,7 +28,8 @@ fn built() -> &'static Built {
             report.warnings
         );
         let files = read_tree(&out);
-        Built { _dir: dir, files }
+        dir.close().expect("remove the built site");
+        Built { files }
     })
 }
 

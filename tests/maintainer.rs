@@ -200,3 +200,54 @@ fn adding_an_enterprise_as_the_guide_says_gives_it_pages_in_both_languages() {
         "<a class=\"ent\" href=\"../../../zh/enterprises/example-bearing/index.html\">示例轴承</a>"
     ));
 }
+
+/// Runs the `planbook` binary; returns (success, stdout, stderr).
+fn planbook(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_planbook"))
+        .args(args)
+        .output()
+        .expect("planbook runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = mini();
+    let book = dir.path();
+    let root = book.to_str().unwrap();
+    let (ok, _, err) = planbook(&["mark-translated", "--root", root]);
+    assert!(ok, "{err}");
+    assert_eq!(err, "recorded 1 chapter as translated\n");
+    let targets = book.join("content/targets.yaml");
+    std::fs::write(&targets, read(&targets).replace("    unit:", "    units:")).unwrap();
+    let (ok, out, _) = planbook(&["check", "--root", root]);
+    assert!(!ok);
+    assert!(out.ends_with("\ncheck failed: 1 finding\n"), "{out}");
+    let (ok, _, err) = planbook(&["build", "--root", root]);
+    assert!(!ok);
+    assert!(err.contains("\nbuild failed: 1 error; "), "{err}");
+}
+
+#[test]
+fn a_busy_port_is_reported_before_the_build_with_a_hint() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    // No book here: had serve built first, it would report the missing book.toml.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let (ok, _, err) = planbook(&["serve", "--root", root, "--port", &port]);
+    assert!(!ok);
+    assert!(
+        err.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert!(err.contains("planbook serve --port "), "{err}");
+    assert!(
+        !err.contains("book.toml"),
+        "built before checking the port: {err}"
+    );
+}
