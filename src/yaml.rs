@@ -58,6 +58,21 @@ fn hint_for(msg: &str) -> Option<String> {
             },
         );
     }
+    if let Some(at) = msg.find("unknown variant `") {
+        let rest = &msg[at + "unknown variant `".len()..];
+        let value = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split("expected ")
+            .nth(1)
+            .map(|e| e.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        return Some(
+            match crate::diag::suggest(value, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? Allowed: {}", expected.join(", ")),
+                None => format!("use one of: {}", expected.join(", ")),
+            },
+        );
+    }
     if msg.starts_with("missing field") {
         return Some("add the missing field to this record".into());
     }

@@ -248,7 +248,9 @@ fn data_files_follow_the_contract() {
     }
     let projects = json("data/projects.json");
     let projects = projects["projects"].as_array().unwrap();
-    assert_eq!(projects.len(), 282, "every 专栏 item is a project");
+    // 282 items as first split; 汽车压力、流量传感器 (专栏1) and 2万吨宜妙乳、乳珍、功能型液体奶 (专栏2) are
+    // each one item of the plan (see the comments in content/sidebars/1.yaml and 2.yaml).
+    assert_eq!(projects.len(), 279, "every 专栏 item is a project");
     for p in projects {
         assert!(
             slug(p["id"].as_str().unwrap())
