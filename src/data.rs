@@ -28,7 +28,7 @@ pub fn files(site: &Site, entities: &Entities) -> Vec<OutFile> {
         "kind": entities.records.get(&e.id).map(|r| r.kind.id()),
         "parent": entities.records.get(&e.id).and_then(|r| r.parent.as_deref()),
         "maker": entities.records.get(&e.id).and_then(|r| r.maker.as_deref()),
-        "deal": entities.records.get(&e.id).and_then(|r| r.deal.as_ref()).map(bi),
+        "deal": entities.records.get(&e.id).and_then(|r| r.deal.as_ref()).map_or(json!({"zh": null, "en": null}), bi),
     })).collect();
     let sectors: Vec<Value> = s.sectors.iter().map(|x| json!({
         "id": x.id, "name": bi(&x.name), "parent": x.parent.map(|p| s.sectors[p].id.clone()),
@@ -43,7 +43,7 @@ pub fn files(site: &Site, entities: &Entities) -> Vec<OutFile> {
         "enterprises": p.enterprises.iter().map(|&e| &s.enterprises[e].id).collect::<Vec<_>>(),
         "url": bi_url(|l| format!("{}#{}", sidebar_url(l, p.sidebar), p.id)),
         "note": p.note.as_ref().map(bi),
-        "capacity": crate::capacity::parse(&p.name.zh),
+        "capacity": capacity(&p.name.zh),
         "enterprise_basis": tie_bases(s, entities, p).map(|b| match (&b.by, &b.chapter) {
             (TieSource::Chapter, Some(ch)) => format!("chapter:{ch}"),
             _ => "item".to_string(),
@@ -79,6 +79,17 @@ pub fn files(site: &Site, entities: &Entities) -> Vec<OutFile> {
         });
     }
     out
+}
+
+/// The capacity an item states, with the same fields (all null) when it states none, so the CSV
+/// columns are the same for every row.
+fn capacity(zh: &str) -> Value {
+    match crate::capacity::parse(zh) {
+        Some(c) => json!(c),
+        None => {
+            json!({"value": null, "unit": {"zh": null, "en": null}, "per": null, "class": null, "stated": null})
+        }
+    }
 }
 
 /// The basis of each of a project's enterprise ties, in the order of its enterprises.

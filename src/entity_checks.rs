@@ -97,7 +97,10 @@ pub fn missing_piece<'q>(quote: &'q str, text: &str) -> Option<&'q str> {
 
 /// Byte offset of the record `- id: {id}` in a YAML file (0 when absent).
 fn record_pos(file: &SourceFile, id: &str) -> usize {
-    file.text.find(&format!("id: {id}\n")).unwrap_or(0)
+    [format!("- id: {id}\n"), format!("id: {id}\n")]
+        .iter()
+        .find_map(|pat| file.text.find(pat.as_str()))
+        .unwrap_or(0)
 }
 
 fn check_enterprises(ents: &Parsed<EnterprisesFile>, plan: &PlanText, diags: &mut Diagnostics) {
@@ -401,6 +404,46 @@ mod tests {
         let ents = "enterprises:\n  - id: x\n    name: {zh: 某, en: X}\n    kind: company\n    basis: {}\n";
         let text = messages(&raw_with(ents, "")).join("\n");
         assert!(text.contains("`x` has no basis for its kind"), "{text}");
+    }
+
+    fn with_box(mut raw: RawContent, items: &str) -> RawContent {
+        let text = format!(
+            "number: 1\ntitle: {{zh: 专栏, en: Box}}\ncategories:\n  - id: cat\n    name: {{zh: 类, en: C}}\n    items:\n{items}"
+        );
+        let f = SourceFile {
+            display: PathBuf::from("content/sidebars/1.yaml"),
+            text,
+        };
+        let value: SidebarFile = crate::yaml::parse(&f).expect("test box parses");
+        raw.sidebars.push(Parsed { file: f, value });
+        raw
+    }
+
+    #[test]
+    fn ties_need_a_basis_found_in_the_item_or_the_named_chapter() {
+        let raw = raw_with(
+            &format!("enterprises:\n{GROUP}"),
+            "以集团为核心，发展电池。",
+        );
+        let items = "      - id: a\n        zh: 集团电池\n        en: A\n        enterprises: [group]\n        basis:\n          group: {by: item, quote: 集团}\n      - id: b\n        zh: 电池\n        en: B\n        enterprises: [group]\n        basis:\n          group: {by: chapter, chapter: ch, quote: 集团为核心…发展电池}\n      - id: c\n        zh: 电池\n        en: C\n        enterprises: [group]\n      - id: d\n        zh: 电池\n        en: D\n        enterprises: [group]\n        basis:\n          group: {by: chapter, chapter: cj, quote: 集团}\n      - id: e\n        zh: 电池\n        en: E\n        enterprises: [group]\n        basis:\n          group: {by: item, quote: 集团}\n          other: {by: item, quote: 电池}\n";
+        let text = messages(&with_box(raw, items)).join("\n");
+        assert!(!text.contains("`a`") && !text.contains("`b`"), "{text}");
+        assert!(text.contains("content/sidebars/1.yaml:22:9: error[entity]: item `c` is tied to `group` without a basis"), "{text}");
+        assert!(
+            text.contains("unknown chapter `cj` in the tie of `d` to `group`"),
+            "{text}"
+        );
+        assert!(text.contains("use the `id:` of a chapter.yaml"), "{text}");
+        assert!(
+            text.contains(
+                "the tie of `e` to `group` quotes “集团”, which is not in the item's Chinese"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("item `e` gives a basis for `other`, which is not in its `enterprises`"),
+            "{text}"
+        );
     }
 
     #[test]
