@@ -390,6 +390,8 @@ fn entity_kinds_and_relations_follow_the_plan() {
     let no6 = enterprise("harbin-pharmaceutical-no6-factory");
     assert_eq!(no6["parent"], "harbin-pharmaceutical-group");
     assert_eq!(enterprise("harbin-welding-institute")["kind"], "institute");
+    assert_eq!(enterprise("harbin-software-park")["kind"], "park");
+    assert_eq!(enterprise("yilan-open-pit-mine")["kind"], "site");
     assert_eq!(enterprise("harbin-pharmaceutical-group")["kind"], "company");
     let all = json("data/enterprises.json");
     assert!(
