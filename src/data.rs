@@ -1,10 +1,11 @@
 //! Machine-readable output: the contract's data files (JSON and CSV), sitemap.xml with
 //! hreflang alternates, robots.txt and a downloads page.
 
+use crate::entity_checks::Entities;
 use crate::escape;
-use crate::model::{Bi, Lang, TargetKind};
+use crate::model::{Bi, Lang, TargetKind, TieBasis, TieSource};
 use crate::render::{OutFile, chapter_url, enterprise_url, sector_url, sidebar_url};
-use crate::resolve::Site;
+use crate::resolve::{Project, Site};
 use serde_json::{Value, json};
 
 fn bi_url(f: impl Fn(Lang) -> String) -> Value {
@@ -16,7 +17,7 @@ fn bi(b: &Bi<String>) -> Value {
 }
 
 /// data/*.json and data/*.csv.
-pub fn files(site: &Site) -> Vec<OutFile> {
+pub fn files(site: &Site, entities: &Entities) -> Vec<OutFile> {
     let s = site;
     let enterprises: Vec<Value> = s.enterprises.iter().map(|e| json!({
         "id": e.id, "name": bi(&e.name), "aliases": {"zh": e.aliases.zh, "en": e.aliases.en},
@@ -24,6 +25,10 @@ pub fn files(site: &Site) -> Vec<OutFile> {
         "projects": e.projects.iter().map(|&p| &s.projects[p].id).collect::<Vec<_>>(),
         "url": bi_url(|l| enterprise_url(l, &e.id)),
         "mentions": e.mentions.iter().map(|(pi, a)| json!({"url": bi_url(|l| chapter_url(l, &s.pages[*pi].id)), "anchor": a, "page": s.pages[*pi].id})).collect::<Vec<_>>(),
+        "kind": entities.records.get(&e.id).map(|r| r.kind.id()),
+        "parent": entities.records.get(&e.id).and_then(|r| r.parent.as_deref()),
+        "maker": entities.records.get(&e.id).and_then(|r| r.maker.as_deref()),
+        "deal": entities.records.get(&e.id).and_then(|r| r.deal.as_ref()).map_or(json!({"zh": null, "en": null}), bi),
     })).collect();
     let sectors: Vec<Value> = s.sectors.iter().map(|x| json!({
         "id": x.id, "name": bi(&x.name), "parent": x.parent.map(|p| s.sectors[p].id.clone()),
@@ -38,6 +43,12 @@ pub fn files(site: &Site) -> Vec<OutFile> {
         "enterprises": p.enterprises.iter().map(|&e| &s.enterprises[e].id).collect::<Vec<_>>(),
         "url": bi_url(|l| format!("{}#{}", sidebar_url(l, p.sidebar), p.id)),
         "note": p.note.as_ref().map(bi),
+        "capacity": capacity(&p.name.zh),
+        "enterprise_basis": tie_bases(s, entities, p).map(|b| match (&b.by, &b.chapter) {
+            (TieSource::Chapter, Some(ch)) => format!("chapter:{ch}"),
+            _ => "item".to_string(),
+        }).collect::<Vec<_>>(),
+        "enterprise_quotes": tie_bases(s, entities, p).map(|b| &b.quote).collect::<Vec<_>>(),
     })).collect();
     let targets: Vec<Value> = s.targets.iter().map(|t| {
         let r = &t.record;
@@ -68,6 +79,29 @@ pub fn files(site: &Site) -> Vec<OutFile> {
         });
     }
     out
+}
+
+/// The capacity an item states, with the same fields (all null) when it states none, so the CSV
+/// columns are the same for every row.
+fn capacity(zh: &str) -> Value {
+    match crate::capacity::parse(zh) {
+        Some(c) => json!(c),
+        None => {
+            json!({"value": null, "unit": {"zh": null, "en": null}, "per": null, "class": null, "stated": null})
+        }
+    }
+}
+
+/// The basis of each of a project's enterprise ties, in the order of its enterprises.
+fn tie_bases<'a>(
+    site: &'a Site,
+    entities: &'a Entities,
+    p: &'a Project,
+) -> impl Iterator<Item = &'a TieBasis> + 'a {
+    let ties = entities.ties.get(&p.id);
+    p.enterprises
+        .iter()
+        .filter_map(move |&e| ties?.get(&site.enterprises[e].id))
 }
 
 /// Flattens records into CSV: `{zh,en}` objects become `field_zh`/`field_en`, lists join with `;`.

@@ -5,10 +5,12 @@
 //! `audit` → `render` + `data` → `write`.
 
 pub mod audit;
+pub mod capacity;
 pub mod chart;
 pub mod config;
 pub mod data;
 pub mod diag;
+pub mod entity_checks;
 pub mod escape;
 pub mod freshness;
 pub mod fsio;
@@ -38,6 +40,8 @@ pub struct Loaded {
     pub site: resolve::Site,
     pub theme: theme::Theme,
     pub strings: model::Bi<i18n::Strings>,
+    /// Each entity's kind and relations, by id (for the data files).
+    pub entities: entity_checks::Entities,
 }
 
 /// Loads and resolves the book at `root`; every problem found is in the diagnostics.
@@ -57,6 +61,7 @@ pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
         }
     };
     let raw = load::content(root, &mut diags);
+    let entities = entity_checks::check(&raw, &mut diags);
     let strings = i18n::load(root, &mut diags);
     let theme = config
         .as_ref()
@@ -68,6 +73,7 @@ pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
                 site,
                 theme,
                 strings,
+                entities,
             }),
             diags,
         ),
@@ -106,7 +112,7 @@ pub fn render_into(
     sink: &render::Sink,
 ) -> Result<Vec<String>, Diagnostics> {
     let mut paths = render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink)?;
-    let mut files = data::files(&loaded.site);
+    let mut files = data::files(&loaded.site, &loaded.entities);
     files.push(data::robots(&loaded.site));
     files.push(data::sitemap(
         &loaded.site,

@@ -136,9 +136,32 @@ pub struct SidebarItem {
     pub sectors: Vec<String>,
     #[serde(default)]
     pub enterprises: Vec<String>,
+    /// Why each enterprise is tied to this item: enterprise id -> basis.
+    #[serde(default)]
+    pub basis: BTreeMap<String, TieBasis>,
     /// A visible editor's note on a slip in the source.
     #[serde(default)]
     pub note: Option<Bi<String>>,
+}
+
+/// The plan's words that tie a 专栏 item to an enterprise.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TieBasis {
+    pub by: TieSource,
+    /// With `by: chapter`: the chapter id whose text ties them.
+    #[serde(default)]
+    pub chapter: Option<String>,
+    /// The plan's words (from the item or the chapter); `…` separates quoted pieces.
+    pub quote: String,
+}
+
+/// Where a tie's words are: the item itself, or a chapter's text about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TieSource {
+    Item,
+    Chapter,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -167,10 +190,79 @@ pub struct EnterprisesFile {
 pub struct EnterpriseRecord {
     pub id: String,
     pub name: Bi<String>,
+    /// What the entity is: a Harbin company, a partner, a product, ...
+    pub kind: EntityKind,
     #[serde(default)]
     pub aliases: Bi<Vec<String>>,
     #[serde(default)]
     pub sectors: Vec<String>,
+    /// For a subsidiary: the enterprise id of its group.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// For a product or brand: the enterprise id of its maker.
+    #[serde(default)]
+    pub maker: Option<String>,
+    /// For a partner: its deal as the plan states it.
+    #[serde(default)]
+    pub deal: Option<Bi<String>>,
+    /// What supports the kind and the relations.
+    pub basis: EntityBasis,
+}
+
+/// The closed set of entity kinds; a wrong kind is a located load error listing these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// An enterprise or group based in Harbin.
+    Company,
+    /// A subsidiary or plant of a group.
+    Subsidiary,
+    /// An outside partner or investor.
+    Partner,
+    /// A product line or brand.
+    Product,
+    /// A research institute or university.
+    Institute,
+    /// A park or zone.
+    Park,
+    /// A mine or site.
+    Site,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 7] = [
+        EntityKind::Company,
+        EntityKind::Subsidiary,
+        EntityKind::Partner,
+        EntityKind::Product,
+        EntityKind::Institute,
+        EntityKind::Park,
+        EntityKind::Site,
+    ];
+
+    /// The id written in YAML and in the data files.
+    pub fn id(self) -> &'static str {
+        match self {
+            EntityKind::Company => "company",
+            EntityKind::Subsidiary => "subsidiary",
+            EntityKind::Partner => "partner",
+            EntityKind::Product => "product",
+            EntityKind::Institute => "institute",
+            EntityKind::Park => "park",
+            EntityKind::Site => "site",
+        }
+    }
+}
+
+/// What supports an entity's kind and relations: the plan's own words (`plan:`, a short quote;
+/// `…` separates quoted pieces) and/or an established public fact (`public:`, a short note).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityBasis {
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub public: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

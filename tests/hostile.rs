@@ -54,7 +54,7 @@ fn hostile_book(raw_html: Option<&str>) -> tempfile::TempDir {
         root,
         "content/enterprises.yaml",
         &format!(
-            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    aliases: {{zh: [示例机械集团], en: [Example Machinery Group]}}\n    sectors: [manufacturing]\n",
+            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    kind: company\n    aliases: {{zh: [示例机械集团], en: [Example Machinery Group]}}\n    sectors: [manufacturing]\n    basis: {{public: a test entity}}\n",
             p("ENTZH"),
             p("ENTEN")
         ),
@@ -72,7 +72,7 @@ fn hostile_book(raw_html: Option<&str>) -> tempfile::TempDir {
         root,
         "content/sidebars/1.yaml",
         &format!(
-            "number: 1\ntitle:\n  zh: 重点建设项目\n  en: Key Construction Projects\ncategories:\n  - id: machinery\n    name: {{zh: 机械制造, en: Machinery}}\n    sectors: [manufacturing]\n    items:\n      - id: s1-machinery-01\n        zh: {}\n        en: {}\n        enterprises: [example-machinery]\n",
+            "number: 1\ntitle:\n  zh: 重点建设项目\n  en: Key Construction Projects\ncategories:\n  - id: machinery\n    name: {{zh: 机械制造, en: Machinery}}\n    sectors: [manufacturing]\n    items:\n      - id: s1-machinery-01\n        zh: {}\n        en: {}\n        enterprises: [example-machinery]\n        basis:\n          example-machinery: {{by: chapter, chapter: overview, quote: 示例机械集团…龙头企业}}\n",
             p("ITEMZH"),
             p("ITEMEN")
         ),

@@ -175,7 +175,7 @@ fn adding_an_enterprise_as_the_guide_says_gives_it_pages_in_both_languages() {
     let dir = mini();
     let book = dir.path();
     let ents = book.join("content/enterprises.yaml");
-    std::fs::write(&ents, format!("{}  - id: example-bearing\n    name: {{zh: 示例轴承厂, en: Example Bearing Works}}\n    aliases: {{zh: [示例轴承], en: []}}\n    sectors: [manufacturing]\n", read(&ents))).unwrap();
+    std::fs::write(&ents, format!("{}  - id: example-bearing\n    name: {{zh: 示例轴承厂, en: Example Bearing Works}}\n    kind: company\n    aliases: {{zh: [示例轴承], en: []}}\n    sectors: [manufacturing]\n    basis: {{plan: 示例轴承扩大精密轴承生产}}\n", read(&ents))).unwrap();
     for (file, text) in [
         ("zh.md", "示例轴承扩大精密轴承生产。"),
         (
