@@ -123,27 +123,37 @@ pub fn render_into(
 }
 
 /// Builds the book at `root` into `out`. On any error the previous output is left untouched.
+/// `out` must be empty, absent or a previous planbook output (see `build_with`).
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
-    // `git log` runs while the book loads.
+    build_with(root, out, false)
+}
+
+/// `build`, with `force` replacing an output folder that planbook did not make (never the
+/// book or its sources).
+pub fn build_with(root: &Path, out: &Path, force: bool) -> Result<BuildReport, Diagnostics> {
+    // The output is checked, locked and recovered first, so a failed build still restores an
+    // interrupted swap; `git log` runs while the book loads.
+    let staging = root.is_dir().then(|| write::Staging::new(root, out, force));
     let (history, (loaded, mut diags)) = std::thread::scope(|scope| {
         let history = scope.spawn(|| history::History::load(root));
         let loaded = load(root);
         (history.join().unwrap_or_default(), loaded)
     });
-    let Some(loaded) = loaded else {
+    let staging = match staging {
+        Some(Ok(s)) => Some(s),
+        Some(Err(d)) => {
+            diags.push(d);
+            None
+        }
+        None => None,
+    };
+    let (Some(loaded), Some(staging)) = (loaded, staging) else {
         return Err(diags);
     };
     for d in audit::run(&loaded.site) {
         diags.push(d);
     }
     // Files are written to the staging folder as they are rendered, never all held in memory.
-    let staging = match write::Staging::new(out) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            return Err(diags);
-        }
-    };
     let paths = render_into(&loaded, &history, &|files| {
         files.iter().try_for_each(|f| staging.write(f))
     })
@@ -152,9 +162,12 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
         all.extend(d);
         all
     })?;
-    if let Err(d) = staging.commit() {
-        diags.push(d);
-        return Err(diags);
+    match staging.commit() {
+        Ok(warnings) => warnings.into_iter().for_each(|w| diags.push(w)),
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
     }
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildReport {

@@ -26,6 +26,9 @@ enum Command {
         /// Where to write the site.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the output folder even if planbook did not make it (never the book itself).
+        #[arg(long)]
+        force: bool,
     },
     /// Run every validation and audit without writing anything.
     Check {
@@ -75,10 +78,10 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out } => {
+        Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| planbook::default_out(&root));
             let started = std::time::Instant::now();
-            match planbook::build(&root, &out) {
+            match planbook::build_with(&root, &out, force) {
                 Ok(report) => {
                     // Formatted first: stderr is unbuffered, and each piece would be a write.
                     let text = report.warnings.to_string();
@@ -100,10 +103,16 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     let text = diags.to_string();
                     eprint!("{text}");
+                    // A swap that failed half-way says where the previous output is instead.
+                    let moved = diags.sorted().iter().any(|d| d.kind == "swap");
                     eprintln!(
-                        "build failed: {} errors; {} was left untouched",
+                        "build failed: {} errors{}",
                         diags.errors(),
-                        out.display()
+                        if moved {
+                            String::new()
+                        } else {
+                            format!("; {} was left untouched", out.display())
+                        }
                     );
                     ExitCode::FAILURE
                 }

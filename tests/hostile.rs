@@ -757,6 +757,7 @@ fn a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up() {
     let staging = root.join(".public.planbook-staging");
     // The previous output: a small, recognisable site.
     std::fs::create_dir_all(out.join("zh")).unwrap();
+    std::fs::write(out.join(planbook::write::MARKER), "").unwrap();
     std::fs::write(out.join("index.html"), "previous build").unwrap();
     std::fs::write(out.join("zh/index.html"), "上一次构建").unwrap();
     let before = read_tree(&out);
@@ -792,6 +793,7 @@ fn a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up() {
         eprintln!("attempt {attempt}: the build finished before it was killed; retrying");
         std::fs::remove_dir_all(&out).unwrap();
         std::fs::create_dir_all(out.join("zh")).unwrap();
+        std::fs::write(out.join(planbook::write::MARKER), "").unwrap();
         std::fs::write(out.join("index.html"), "previous build").unwrap();
         std::fs::write(out.join("zh/index.html"), "上一次构建").unwrap();
     }
@@ -822,7 +824,7 @@ fn a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up() {
     let names: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("planbook-"))
+        .filter(|n| n.contains("planbook-") && !n.ends_with("planbook-lock"))
         .collect();
     assert!(names.is_empty(), "leftovers: {names:?}");
 }
