@@ -46,7 +46,9 @@ pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
     {
         Ok(c) => Some(c),
         Err(d) => {
-            diags.push(if d.message.starts_with("cannot read file") {
+            // Only a missing book.toml is "not found"; one that cannot be read says why.
+            let missing = std::fs::symlink_metadata(root.join("book.toml")).is_err();
+            diags.push(if missing {
                 Diagnostic::error("book.toml", "config", "book.toml not found: this folder is not a book").hint("run planbook in the book's folder, pass --root DIR, or create a book with `planbook init DIR`")
             } else {
                 d
