@@ -108,7 +108,7 @@ pub fn render_into(
     let mut paths = render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink)?;
     let mut files = data::files(&loaded.site);
     files.push(data::robots(&loaded.site));
-    files.push(data::sitemap(
+    files.extend(data::sitemap(
         &loaded.site,
         paths
             .iter()
