@@ -14,6 +14,7 @@ pub mod freshness;
 pub mod fsio;
 pub mod highlight;
 pub mod history;
+pub mod http;
 pub mod i18n;
 pub mod init;
 pub mod linker;
