@@ -151,6 +151,8 @@ struct State {
     /// Inline raw HTML elements opened (sanitize policy) and not yet closed; closed at the
     /// next block boundary so they cannot reach outside their paragraph.
     inline_open: Vec<String>,
+    /// Inline raw HTML went past `MAX_HTML_DEPTH` (reported once).
+    inline_too_deep: bool,
     in_image: usize,
 }
 
@@ -464,6 +466,15 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 events.push(Event::End(TagEnd::Image));
             }
             Event::InlineHtml(h) if cx.raw_html == RawHtml::Sanitize && st.in_image == 0 => {
+                if st.inline_open.len() >= MAX_HTML_DEPTH && !h.trim_start().starts_with("</") {
+                    // Refused once per body; the open elements stay bounded, so closing tags
+                    // are matched in constant time.
+                    if !st.inline_too_deep {
+                        st.inline_too_deep = true;
+                        diags.push(err(range.start, "html", TOO_DEEP.into(), TOO_DEEP_HINT));
+                    }
+                    continue;
+                }
                 let html = sanitize_inline(&h, &mut st.inline_open);
                 if !html.is_empty() {
                     events.push(Event::InlineHtml(CowStr::from(html)));
@@ -561,6 +572,9 @@ fn link_names<'e>(
 /// The deepest raw HTML nesting sanitised: ammonia takes time quadratic in the depth (200,000
 /// nested `<div>`s took minutes); real content nests a few levels.
 pub const MAX_HTML_DEPTH: usize = 256;
+const TOO_DEEP: &str = "raw HTML nested more than 256 elements deep";
+const TOO_DEEP_HINT: &str =
+    "flatten the HTML (or close its elements); real content needs a few levels";
 
 /// A raw HTML block that must not be published: a comment left open (it hides the rest of
 /// the block, or of the chapter), or nesting too deep to sanitise. (offset, message, hint).
@@ -575,11 +589,7 @@ fn check_html_block(h: &str, policy: RawHtml) -> Result<(), (usize, String, &'st
     if policy == RawHtml::Sanitize {
         let (depth, at) = html_depth(h);
         if depth > MAX_HTML_DEPTH {
-            return Err((
-                at,
-                format!("raw HTML nested more than {MAX_HTML_DEPTH} elements deep"),
-                "flatten the HTML (or close its elements); real content needs a few levels",
-            ));
+            return Err((at, TOO_DEEP.into(), TOO_DEEP_HINT));
         }
     }
     Ok(())

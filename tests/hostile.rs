@@ -1084,6 +1084,30 @@ fn deeply_nested_raw_html_fails_fast_with_its_line() {
         "{err}"
     );
     assert!(took < Duration::from_secs(20), "took {took:?}");
+    // Inline: nested spans, and opening tags followed by closing tags that match none.
+    for inline in [
+        format!(
+            "a {}x{}",
+            "<span>".repeat(200_000),
+            "</span>".repeat(200_000)
+        ),
+        format!("a {}{}", "<b>".repeat(100_000), "</x>".repeat(100_000)),
+    ] {
+        copy_tree(&fixtures().join("sites/mini"), root);
+        write(root, path, &format!("{}\n\n{inline}\n", read(root, path)));
+        let started = Instant::now();
+        let err = planbook::build(root, &root.join("public"))
+            .err()
+            .expect("refused")
+            .to_string();
+        let took = started.elapsed();
+        assert!(
+            err.contains("en.md:10:")
+                && err.contains("raw HTML nested more than 256 elements deep"),
+            "{err}"
+        );
+        assert!(took < Duration::from_secs(20), "took {took:?}");
+    }
 }
 
 #[test]
