@@ -105,10 +105,18 @@ pub fn check_link(root: &Path, rel: &Path) -> Result<(), Diagnostic> {
     if real.starts_with(&book) {
         return Ok(());
     }
+    let how = if rel
+        .components()
+        .any(|c| c == std::path::Component::ParentDir)
+    {
+        "path leads"
+    } else {
+        "symbolic link points"
+    };
     Err(Diagnostic::error(
         rel,
         "io",
-        format!("symbolic link points outside the book, to `{}`", real.display()),
+        format!("{how} outside the book, to `{}`", real.display()),
     )
     .hint("copy the file into the book instead of linking to it: planbook publishes only the book's own files"))
 }

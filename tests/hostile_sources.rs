@@ -216,3 +216,26 @@ fn an_unreadable_book_toml_is_not_reported_as_missing() {
         "{err}"
     );
 }
+
+#[test]
+fn a_theme_name_leading_out_of_the_book_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    copy_tree(&fixtures().join("sites/mini"), &book);
+    std::fs::create_dir_all(book.join("themes")).unwrap();
+    std::fs::create_dir_all(dir.path().join("evil/templates")).unwrap();
+    std::fs::write(dir.path().join("evil/templates/base.html"), "EVIL").unwrap();
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        toml.replace("theme = \"default\"", "theme = \"../../evil\""),
+    )
+    .unwrap();
+    let err = build_fails(&book);
+    assert!(
+        err.contains(
+            "themes/../../evil/templates/base.html:1:1: error[io]: path leads outside the book"
+        ),
+        "{err}"
+    );
+}
