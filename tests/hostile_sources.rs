@@ -2,6 +2,7 @@
 //! link loop, a FIFO or a device where a source should be, a name that is not UTF-8 and an
 //! unreadable book.toml are each an error naming the file, reported quickly (never a blocking
 //! read), by `build` and `check` alike.
+#![cfg(unix)]
 
 mod common;
 

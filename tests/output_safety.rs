@@ -1,6 +1,7 @@
 //! Never lose a maintainer's work: `build --out` replaces only a folder planbook made (or an
 //! empty one), never the book or its sources, even with `--force`; one build at a time per
 //! output; an interrupted swap is recovered by the next build, failed or not.
+#![cfg(unix)]
 
 mod common;
 
