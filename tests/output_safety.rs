@@ -286,3 +286,35 @@ fn a_full_disk_is_one_error_with_the_right_hint() {
     assert!(text.contains("the disk is full"), "{text}");
     assert!(text.contains("hint: free some disk space"), "{text}");
 }
+
+#[test]
+fn a_reader_never_finds_the_output_missing_during_rebuilds() {
+    let dir = mini();
+    let book = dir.path().join("book");
+    let out = book.join("public");
+    planbook::build(&book, &out).unwrap();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (checks, misses) = std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let (mut checks, mut misses) = (0u64, 0u64);
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                checks += 1;
+                if !out.join("en/index.html").is_file() {
+                    misses += 1;
+                }
+                std::thread::yield_now();
+            }
+            (checks, misses)
+        });
+        for _ in 0..5 {
+            planbook::build(&book, &out).unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        reader.join().unwrap()
+    });
+    assert!(checks > 100, "the reader ran: {checks}");
+    assert_eq!(
+        misses, 0,
+        "the output was missing {misses} of {checks} times"
+    );
+}
