@@ -81,7 +81,7 @@ fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out: &Path = &dir.path().join("public");
     c.bench_function(&format!("write::atomically ({} files)", files.len()), |b| {
-        b.iter(|| planbook::write::atomically(black_box(out), &files))
+        b.iter(|| planbook::write::atomically(&root, black_box(out), &files))
     });
 }
 

@@ -1,5 +1,6 @@
-//! Machine-readable output: the contract's data files (JSON and CSV), sitemap.xml with
-//! hreflang alternates, robots.txt and a downloads page.
+//! Machine-readable output: the contract's data files (JSON and CSV, cells neutralised against
+//! spreadsheet formula injection), sitemap.xml with hreflang alternates (an index of
+//! sitemap-N.xml past the protocol's 50,000 URLs or 50 MB), robots.txt and a downloads page.
 
 use crate::entity_checks::Entities;
 use crate::escape;
@@ -133,13 +134,25 @@ fn csv(rows: &[Value]) -> Vec<u8> {
                 cells
                     .iter()
                     .find(|(k, _)| k == h)
-                    .map(|(_, v)| v.clone())
+                    .map(|(_, v)| neutralise_formula(v))
                     .unwrap_or_default()
             })
             .collect();
         let _ = w.write_record(&rec);
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// A cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading `'`, as OWASP's CSV injection guidance says, so it is read
+/// as text. Plain numbers (`-5`, `+1.5`) are left as they are.
+pub fn neutralise_formula(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
 }
 
 fn flatten(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
@@ -179,8 +192,16 @@ fn flatten(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// sitemap.xml: every HTML page, each language with its twin and x-default.
-pub fn sitemap<'p>(site: &Site, paths: impl IntoIterator<Item = &'p str>) -> OutFile {
+/// The sitemap protocol's limits for one file.
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+pub const SITEMAP_MAX_BYTES: usize = 50 * 1000 * 1000;
+
+const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_CLOSE: &str = "</urlset>\n";
+
+/// sitemap.xml: every HTML page, each language with its twin and x-default; past the
+/// protocol's limits, sitemap.xml is an index of sitemap-1.xml, sitemap-2.xml, ...
+pub fn sitemap<'p>(site: &Site, paths: impl IntoIterator<Item = &'p str>) -> Vec<OutFile> {
     let base = site
         .config
         .output
@@ -193,49 +214,111 @@ pub fn sitemap<'p>(site: &Site, paths: impl IntoIterator<Item = &'p str>) -> Out
     } else {
         format!("{base}/")
     };
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+    let default = site.config.book.default_language.to_string();
+    let entries = sitemap_entries(&base, &default, paths);
+    sitemap_files(&base, &entries, SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES)
+}
+
+/// One `<url>` element per HTML page, sorted by path.
+fn sitemap_entries<'p>(
+    base: &str,
+    default_lang: &str,
+    paths: impl IntoIterator<Item = &'p str>,
+) -> Vec<String> {
     let mut paths: Vec<&str> = paths
         .into_iter()
         .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("assets/"))
         .collect();
     paths.sort();
-    for p in paths {
-        let rest = p.strip_prefix("zh/").or_else(|| p.strip_prefix("en/"));
-        xml.push_str(&format!(
-            "  <url>\n    <loc>{}</loc>\n",
-            escape::xml(&format!("{base}{p}"))
-        ));
-        match rest {
-            Some(rest) => {
-                for lang in Lang::ALL {
+    paths
+        .into_iter()
+        .map(|p| {
+            let mut xml = format!(
+                "  <url>\n    <loc>{}</loc>\n",
+                escape::xml(&format!("{base}{p}"))
+            );
+            let rest = p.strip_prefix("zh/").or_else(|| p.strip_prefix("en/"));
+            match rest {
+                Some(rest) => {
+                    for lang in Lang::ALL {
+                        xml.push_str(&format!(
+                            "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                            lang.html_lang(),
+                            escape::xml(&format!("{base}{}/{rest}", lang.code()))
+                        ));
+                    }
                     xml.push_str(&format!(
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                        lang.html_lang(),
-                        escape::xml(&format!("{base}{}/{rest}", lang.code()))
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                        escape::xml(&format!("{base}{default_lang}/{rest}"))
                     ));
                 }
-                xml.push_str(&format!(
+                None => xml.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                    escape::xml(&format!(
-                        "{base}{}/{rest}",
-                        site.config.book.default_language
-                    ))
-                ));
+                    escape::xml(&format!("{base}{p}"))
+                )),
             }
-            None => xml.push_str(&format!(
-                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                escape::xml(&format!("{base}{p}"))
-            )),
+            xml.push_str("  </url>\n");
+            xml
+        })
+        .collect()
+}
+
+/// The entries as one sitemap.xml when they fit in `max_urls` and `max_bytes`; else as
+/// sitemap-N.xml files that each fit, listed by a sitemap index in sitemap.xml.
+fn sitemap_files(
+    base: &str,
+    entries: &[String],
+    max_urls: usize,
+    max_bytes: usize,
+) -> Vec<OutFile> {
+    let mut chunks: Vec<String> = Vec::new();
+    let mut count = 0;
+    for entry in entries {
+        let full = chunks.last().is_none_or(|c| {
+            count == max_urls || c.len() + entry.len() + URLSET_CLOSE.len() > max_bytes
+        });
+        if full {
+            chunks.push(URLSET_OPEN.to_string());
+            count = 0;
         }
-        xml.push_str("  </url>\n");
+        if let Some(c) = chunks.last_mut() {
+            c.push_str(entry);
+        }
+        count += 1;
     }
-    xml.push_str("</urlset>\n");
-    OutFile {
+    if chunks.is_empty() {
+        chunks.push(URLSET_OPEN.to_string());
+    }
+    for c in &mut chunks {
+        c.push_str(URLSET_CLOSE);
+    }
+    if chunks.len() == 1 {
+        return vec![OutFile {
+            path: "sitemap.xml".into(),
+            bytes: chunks.remove(0).into_bytes(),
+        }];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut files = Vec::new();
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let path = format!("sitemap-{}.xml", i + 1);
+        index.push_str(&format!(
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
+            escape::xml(&format!("{base}{path}"))
+        ));
+        files.push(OutFile {
+            path,
+            bytes: chunk.into_bytes(),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutFile {
         path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
-    }
+        bytes: index.into_bytes(),
+    });
+    files
 }
 
 pub fn robots(site: &Site) -> OutFile {
@@ -253,5 +336,75 @@ pub fn robots(site: &Site) -> OutFile {
     OutFile {
         path: "robots.txt".into(),
         bytes: s.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        for payload in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\t=1+1",
+            "\r=1+1",
+        ] {
+            assert_eq!(neutralise_formula(payload), format!("'{payload}"));
+        }
+        for kept in ["-5", "+1.5", "490.9", "哈尔滨", "a=b", ""] {
+            assert_eq!(neutralise_formula(kept), kept);
+        }
+    }
+
+    fn entries(n: usize) -> Vec<String> {
+        sitemap_entries(
+            "https://x.org/",
+            "zh",
+            (0..n)
+                .map(|i| format!("zh/p{i:05}.html"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        )
+    }
+
+    #[test]
+    fn a_small_site_has_one_sitemap() {
+        let files = sitemap_files("https://x.org/", &entries(10), 50_000, 50_000_000);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "sitemap.xml");
+        let text = String::from_utf8_lossy(&files[0].bytes);
+        assert_eq!(text.matches("<url>").count(), 10);
+    }
+
+    #[test]
+    fn past_the_limits_sitemap_xml_is_an_index_of_files_within_them() {
+        let all = entries(25);
+        for (max_urls, max_bytes) in [(10, 1_000_000), (1_000, 2_000)] {
+            let files = sitemap_files("https://x.org/", &all, max_urls, max_bytes);
+            let index = files.iter().find(|f| f.path == "sitemap.xml").unwrap();
+            let index = String::from_utf8_lossy(&index.bytes);
+            assert!(index.contains("<sitemapindex"), "{index}");
+            let parts: Vec<&OutFile> = files.iter().filter(|f| f.path != "sitemap.xml").collect();
+            assert!(parts.len() > 1);
+            let mut urls = 0;
+            for part in &parts {
+                assert!(index.contains(&format!("<loc>https://x.org/{}</loc>", part.path)));
+                let text = String::from_utf8_lossy(&part.bytes);
+                let n = text.matches("<url>").count();
+                assert!(
+                    n <= max_urls && part.bytes.len() <= max_bytes,
+                    "{}: {n} urls",
+                    part.path
+                );
+                assert!(text.ends_with("</urlset>\n"));
+                urls += n;
+            }
+            assert_eq!(urls, 25, "every page once");
+        }
     }
 }

@@ -79,18 +79,43 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.path.display(),
+            printable(&self.path.display().to_string()),
             self.line,
             self.col,
             sev,
             self.kind,
-            self.message
+            printable(&self.message)
         )?;
         if let Some(h) = &self.hint {
-            write!(f, "\n  = hint: {h}")?;
+            write!(f, "\n  = hint: {}", printable(h))?;
         }
         Ok(())
     }
+}
+
+/// The most characters of one path, message or hint printed; a 10 MB name is cut.
+pub const PRINT_MAX: usize = 500;
+
+/// `s` safe to print on a terminal: control characters escaped (`\n`, `\u{1b}`), so content
+/// cannot forge a line or send escape sequences, and cut after `PRINT_MAX` characters.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let long = s.len() > PRINT_MAX && s.chars().nth(PRINT_MAX).is_some();
+    if !long && !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    for c in s.chars().take(PRINT_MAX) {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if long {
+        let more = s.chars().count() - PRINT_MAX;
+        out.push_str(&format!("… ({more} more characters)"));
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// 1-based line and column (in characters) of the first `needle` at or after byte `from`;
@@ -279,6 +304,28 @@ mod tests {
         assert_eq!(plural(1, "finding"), "1 finding");
         assert_eq!(plural(0, "error"), "0 errors");
         assert_eq!(plural(2, "chapter"), "2 chapters");
+    }
+
+    #[test]
+    fn display_escapes_control_characters_and_cuts_long_values() {
+        let d = Diagnostic::error(
+            "a\u{1b}[31m.yaml",
+            "yaml",
+            "name `x\ny:1:1: error[forged]`\t\u{7}",
+        )
+        .hint("\r\u{1b}[2J");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{1b}[31m.yaml:1:1: error[yaml]: name `x\\ny:1:1: error[forged]`\\t\\u{7}\n  = hint: \\r\\u{1b}[2J"
+        );
+        let long = "名".repeat(10_000_000);
+        let shown = Diagnostic::error("a.yaml", "yaml", format!("unknown `{long}`")).to_string();
+        assert!(shown.chars().count() < PRINT_MAX + 100, "{}", shown.len());
+        assert!(
+            shown.ends_with("… (9999510 more characters)"),
+            "{}",
+            &shown[shown.len() - 80..]
+        );
     }
 
     #[test]

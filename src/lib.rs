@@ -17,6 +17,7 @@ pub mod fsio;
 pub mod hash;
 pub mod highlight;
 pub mod history;
+pub mod http;
 pub mod i18n;
 pub mod init;
 pub mod linker;
@@ -52,7 +53,9 @@ pub fn load(root: &Path) -> (Option<Loaded>, Diagnostics) {
     {
         Ok(c) => Some(c),
         Err(d) => {
-            diags.push(if d.message.starts_with("cannot read file") {
+            // Only a missing book.toml is "not found"; one that cannot be read says why.
+            let missing = std::fs::symlink_metadata(root.join("book.toml")).is_err();
+            diags.push(if missing {
                 Diagnostic::error("book.toml", "config", "book.toml not found: this folder is not a book").hint("run planbook in the book's folder, pass --root DIR, or create a book with `planbook init DIR`")
             } else {
                 d
@@ -114,7 +117,7 @@ pub fn render_into(
     let mut paths = render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink)?;
     let mut files = data::files(&loaded.site, &loaded.entities);
     files.push(data::robots(&loaded.site));
-    files.push(data::sitemap(
+    files.extend(data::sitemap(
         &loaded.site,
         paths
             .iter()
@@ -131,27 +134,37 @@ pub fn render_into(
 }
 
 /// Builds the book at `root` into `out`. On any error the previous output is left untouched.
+/// `out` must be empty, absent or a previous planbook output (see `build_with`).
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
-    // `git log` runs while the book loads.
+    build_with(root, out, false)
+}
+
+/// `build`, with `force` replacing an output folder that planbook did not make (never the
+/// book or its sources).
+pub fn build_with(root: &Path, out: &Path, force: bool) -> Result<BuildReport, Diagnostics> {
+    // The output is checked, locked and recovered first, so a failed build still restores an
+    // interrupted swap; `git log` runs while the book loads.
+    let staging = root.is_dir().then(|| write::Staging::new(root, out, force));
     let (history, (loaded, mut diags)) = std::thread::scope(|scope| {
         let history = scope.spawn(|| history::History::load(root));
         let loaded = load(root);
         (history.join().unwrap_or_default(), loaded)
     });
-    let Some(loaded) = loaded else {
+    let staging = match staging {
+        Some(Ok(s)) => Some(s),
+        Some(Err(d)) => {
+            diags.push(d);
+            None
+        }
+        None => None,
+    };
+    let (Some(loaded), Some(staging)) = (loaded, staging) else {
         return Err(diags);
     };
     for d in audit::run(&loaded.site) {
         diags.push(d);
     }
     // Files are written to the staging folder as they are rendered, never all held in memory.
-    let staging = match write::Staging::new(out) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            return Err(diags);
-        }
-    };
     // Each batch's ids are gathered as it is written, for the link check below.
     let index = std::sync::Mutex::new(links::SiteIndex::default());
     let paths = render_into(&loaded, &history, &|files| {
@@ -175,9 +188,12 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
         broken.into_iter().for_each(|d| diags.push(d));
         return Err(diags);
     }
-    if let Err(d) = staging.commit() {
-        diags.push(d);
-        return Err(diags);
+    match staging.commit() {
+        Ok(warnings) => warnings.into_iter().for_each(|w| diags.push(w)),
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
     }
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildReport {

@@ -61,29 +61,25 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
     }
     let mut chapter_dirs = Vec::new();
     let mut sidebar_files = Vec::new();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    let mut walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker {
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| relative(root, p))
-                    .unwrap_or_else(|| PathBuf::from("content"));
-                let (msg, hint) = if e.loop_ancestor().is_some() {
-                    (
-                        "symbolic link loop under content/".to_string(),
-                        "remove the link that points back to one of its parent folders",
-                    )
-                } else {
-                    (format!("cannot read: {e}"), "check the file's permissions")
-                };
-                diags.push(Diagnostic::error(path, "discover", msg).hint(hint));
+                diags.push(walk_error(root, &e));
                 continue;
             }
         };
+        if let Some(d) = foreign_entry(root, &entry) {
+            diags.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         let rel = relative(root, entry.path());
         let Ok(inner) = entry.path().strip_prefix(&content_dir) else {
             continue;
@@ -162,6 +158,43 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         );
     }
     raw
+}
+
+/// A walk error: a link loop gets its own message (walkdir's, or the system's ELOOP).
+pub(crate) fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| relative(root, p))
+        .unwrap_or_else(|| PathBuf::from("content"));
+    let looped = e.loop_ancestor().is_some() || e.io_error().is_some_and(crate::fsio::is_link_loop);
+    let (msg, hint) = if looped {
+        (
+            format!(
+                "symbolic link loop under {}/",
+                path.iter().next().unwrap_or_default().to_string_lossy()
+            ),
+            "remove the link that points back to itself or to one of its parent folders",
+        )
+    } else {
+        (format!("cannot read: {e}"), "check the file's permissions")
+    };
+    Diagnostic::error(path, "discover", msg).hint(hint)
+}
+
+/// An entry that is not the book's own: a name that is not UTF-8 (it would be skipped), or a
+/// symbolic link resolving outside the book.
+pub(crate) fn foreign_entry(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let rel = relative(root, entry.path());
+    if entry.file_name().to_str().is_none() {
+        return Some(
+            Diagnostic::error(&rel, "discover", format!("file name is not valid UTF-8: `{}`", rel.display()))
+                .hint("rename it in UTF-8 (names saved in GBK can be converted with `convmv -f GBK -t UTF-8`)"),
+        );
+    }
+    if entry.path_is_symlink() {
+        return crate::fsio::check_link(root, &rel).err();
+    }
+    None
 }
 
 fn read_md(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {

@@ -28,6 +28,9 @@ enum Command {
         /// when the build fails.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the output folder even if planbook did not make it (never the book itself).
+        #[arg(long)]
+        force: bool,
     },
     /// Run every validation and audit without writing anything.
     Check {
@@ -83,10 +86,10 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out } => {
+        Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| planbook::default_out(&root));
             let started = std::time::Instant::now();
-            match planbook::build(&root, &out) {
+            match planbook::build_with(&root, &out, force) {
                 Ok(report) => {
                     // Formatted first: stderr is unbuffered, and each piece would be a write.
                     let text = report.warnings.to_string();
@@ -108,10 +111,16 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     let text = diags.to_string();
                     eprint!("{text}");
+                    // A swap that failed half-way says where the previous output is instead.
+                    let moved = diags.sorted().iter().any(|d| d.kind == "swap");
                     eprintln!(
-                        "build failed: {}; {} was left untouched",
+                        "build failed: {}{}",
                         plural(diags.errors(), "error"),
-                        out.display()
+                        if moved {
+                            String::new()
+                        } else {
+                            format!("; {} was left untouched", out.display())
+                        }
                     );
                     ExitCode::FAILURE
                 }

@@ -142,12 +142,17 @@ struct State {
     in_footnote: usize,
     code: Option<(String, String, usize)>,
     html_block: Option<String>,
+    /// Where each piece of the HTML block being collected starts: (offset in the block, offset
+    /// in the source), to place a finding inside the block.
+    html_pieces: Vec<(usize, usize)>,
     unit_start: usize,
     footnote_refs: Vec<String>,
     link_kinds: Vec<bool>,
     /// Inline raw HTML elements opened (sanitize policy) and not yet closed; closed at the
     /// next block boundary so they cannot reach outside their paragraph.
     inline_open: Vec<String>,
+    /// Inline raw HTML went past `MAX_HTML_DEPTH` (reported once).
+    inline_too_deep: bool,
     in_image: usize,
 }
 
@@ -215,12 +220,21 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
         if let Some(buf) = st.html_block.as_mut() {
             match event {
                 Event::Html(h) => {
+                    st.html_pieces.push((buf.len(), range.start));
                     buf.push_str(&h);
                     continue;
                 }
                 Event::End(TagEnd::HtmlBlock) => {
                     let raw = st.html_block.take().unwrap_or_default();
-                    events.push(raw_html(&raw, cx.raw_html));
+                    let pieces = std::mem::take(&mut st.html_pieces);
+                    let at = |offset: usize| {
+                        let i = pieces.partition_point(|p| p.0 <= offset).saturating_sub(1);
+                        pieces.get(i).map_or(range.start, |p| p.1 + (offset - p.0))
+                    };
+                    match check_html_block(&raw, cx.raw_html) {
+                        Ok(()) => events.push(raw_html(&raw, cx.raw_html)),
+                        Err((offset, msg, hint)) => diags.push(err(at(offset), "html", msg, hint)),
+                    }
                     continue;
                 }
                 _ => {}
@@ -452,6 +466,15 @@ pub fn render(file: &SourceFile, cx: &Context) -> (Body, Vec<Diagnostic>) {
                 events.push(Event::End(TagEnd::Image));
             }
             Event::InlineHtml(h) if cx.raw_html == RawHtml::Sanitize && st.in_image == 0 => {
+                if st.inline_open.len() >= MAX_HTML_DEPTH && !h.trim_start().starts_with("</") {
+                    // Refused once per body; the open elements stay bounded, so closing tags
+                    // are matched in constant time.
+                    if !st.inline_too_deep {
+                        st.inline_too_deep = true;
+                        diags.push(err(range.start, "html", TOO_DEEP.into(), TOO_DEEP_HINT));
+                    }
+                    continue;
+                }
                 let html = sanitize_inline(&h, &mut st.inline_open);
                 if !html.is_empty() {
                     events.push(Event::InlineHtml(CowStr::from(html)));
@@ -544,6 +567,84 @@ fn link_names<'e>(
             }
         }
     }
+}
+
+/// The deepest raw HTML nesting sanitised: ammonia takes time quadratic in the depth (200,000
+/// nested `<div>`s took minutes); real content nests a few levels.
+pub const MAX_HTML_DEPTH: usize = 256;
+const TOO_DEEP: &str = "raw HTML nested more than 256 elements deep";
+const TOO_DEEP_HINT: &str =
+    "flatten the HTML (or close its elements); real content needs a few levels";
+
+/// A raw HTML block that must not be published: a comment left open (it hides the rest of
+/// the block, or of the chapter), or nesting too deep to sanitise. (offset, message, hint).
+fn check_html_block(h: &str, policy: RawHtml) -> Result<(), (usize, String, &'static str)> {
+    if let Some(open) = unclosed_comment(h) {
+        return Err((
+            open,
+            "HTML comment `<!--` is not closed: it hides everything after it".into(),
+            "close the comment with `-->`, or write `\\<!--` to show the characters as text",
+        ));
+    }
+    if policy == RawHtml::Sanitize {
+        let (depth, at) = html_depth(h);
+        if depth > MAX_HTML_DEPTH {
+            return Err((at, TOO_DEEP.into(), TOO_DEEP_HINT));
+        }
+    }
+    Ok(())
+}
+
+/// The offset of a `<!--` with no `-->` after it.
+fn unclosed_comment(h: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(open) = h[from..].find("<!--").map(|p| p + from) {
+        match h[open + 4..].find("-->") {
+            Some(close) => from = open + 4 + close + 3,
+            None => return Some(open),
+        }
+    }
+    None
+}
+
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// How deep elements nest in `h`, and where the limit was first passed; a linear scan (each
+/// tag is skipped whole, comments too).
+fn html_depth(h: &str) -> (usize, usize) {
+    let (mut depth, mut max, mut at, mut i) = (0usize, 0usize, 0usize, 0usize);
+    while let Some(lt) = h[i..].find('<').map(|p| p + i) {
+        let rest = &h[lt + 1..];
+        if rest.starts_with("!--") {
+            i = rest.find("-->").map_or(h.len(), |c| lt + 1 + c + 3);
+            continue;
+        }
+        let Some(gt) = rest.find('>') else { break };
+        let tag = &rest[..gt];
+        if tag.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if !VOID_ELEMENTS.contains(&name.as_str()) {
+                depth += 1;
+                if depth > max {
+                    max = depth;
+                    if depth == MAX_HTML_DEPTH + 1 {
+                        at = lt;
+                    }
+                }
+            }
+        }
+        i = lt + 1 + gt + 1;
+    }
+    (max, at)
 }
 
 fn raw_html<'e>(h: &str, policy: RawHtml) -> Event<'e> {

@@ -1,5 +1,5 @@
-//! `planbook serve`: builds the book in memory, serves it on 127.0.0.1, watches the sources and
-//! rebuilds on change. The served site is swapped whole after a successful build, so a reader
+//! `planbook serve`: builds the book in memory, serves it on 127.0.0.1 (HTTP in `http.rs`),
+//! watches the sources and rebuilds on change. The served site is swapped whole after a successful build, so a reader
 //! never sees half of one; a failed build keeps the last good site and shows its errors as an
 //! overlay until the file is fixed. Open pages reload in place through a long-poll.
 
@@ -152,11 +152,6 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header is valid")
-}
-
 /// Answers one request from the current site.
 pub fn respond(shared: &Shared, url: &str) -> (u16, &'static str, Vec<u8>) {
     let (files, version) = {
@@ -214,8 +209,8 @@ pub struct Ticket {
     cut: u64,
 }
 
-/// Notes a request from connection `from` as begun. tiny_http answers one connection's
-/// requests in order, so a reply waits for every request before it on its connection; polls
+/// Notes a request from connection `from` as begun. A connection's requests are answered
+/// in order, so a reply waits for every request before it on its connection; polls
 /// held there are therefore answered now, or the new request would wait up to 25 s for them.
 pub fn begin(shared: &Shared, from: SocketAddr) {
     let mut st = lock(shared);
@@ -299,8 +294,8 @@ fn status(st: &State, retry_ms: Option<u64>) -> String {
 /// How long a page waits before polling again when its poll was not held.
 const RETRY_MS: u64 = 1000;
 
-/// At most this many long-polls hold a thread (until their reply is written); more are
-/// answered at once with a retry delay, so a flood of polls cannot create threads without bound.
+/// At most this many long-polls are held (each holds its connection's thread); more are
+/// answered at once with a retry delay.
 const MAX_WAITERS: usize = 64;
 
 /// Runs the server until the process is stopped.
@@ -312,14 +307,6 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     rebuild(root, &shared);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    // tiny_http writes a response's headers and body separately; with Nagle's algorithm on, the
-    // body then waits for the client's delayed ACK, adding about 40 ms to every response.
-    // Accepted connections inherit the option from the listening socket.
-    let _ = socket2::SockRef::from(&listener).set_tcp_nodelay(true);
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| format!("cannot listen on {addr}: {e}"))?,
-    );
     let url = format!("http://{addr}/");
     eprintln!("serving {} on {url} (Ctrl-C to stop)", root.display());
     if open {
@@ -354,78 +341,55 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
             }
         });
     }
-    let waiters = Arc::new(AtomicUsize::new(0));
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let (server, shared, waiters) = (server.clone(), shared.clone(), waiters.clone());
-            std::thread::spawn(move || {
-                while let Ok(req) = server.recv() {
-                    handle(req, &shared, &waiters);
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
-    }
+    let waiters = AtomicUsize::new(0);
+    let handler: Arc<crate::http::Handler> = {
+        let shared = shared.clone();
+        Arc::new(move |req: &crate::http::Request| handle(req, &shared, &waiters))
+    };
+    crate::http::serve(listener, handler);
     drop(watcher);
     Ok(())
 }
 
-fn handle(req: tiny_http::Request, shared: &Arc<Shared>, waiters: &Arc<AtomicUsize>) {
-    let url = req.url().to_string();
-    let from = req.remote_addr().copied();
-    if let Some(a) = from {
-        begin(shared, a);
-    }
-    let finish = move |shared: &Shared| {
-        if let Some(a) = from {
-            end(shared, a);
-        }
-    };
-    if let Some(q) = url.strip_prefix("/__planbook/wait?v=") {
+/// Answers one request that passed the HTTP checks (method, limits, `Host`).
+fn handle(
+    req: &crate::http::Request,
+    shared: &Shared,
+    waiters: &AtomicUsize,
+) -> crate::http::Response {
+    begin(shared, req.from);
+    let answer = answer(req, shared, waiters);
+    end(shared, req.from);
+    answer
+}
+
+fn answer(
+    req: &crate::http::Request,
+    shared: &Shared,
+    waiters: &AtomicUsize,
+) -> crate::http::Response {
+    if let Some(q) = req.target.strip_prefix("/__planbook/wait?v=") {
         let seen: u64 = q.parse().unwrap_or(0);
-        let reply = |req: tiny_http::Request, body: String| {
-            let resp = tiny_http::Response::from_string(body)
-                .with_header(header("Content-Type", "application/json"))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = req.respond(resp);
-        };
         let held = waiters.fetch_add(1, Ordering::SeqCst);
-        let Some(ticket) = hold(shared, from, held) else {
-            waiters.fetch_sub(1, Ordering::SeqCst);
-            let body = status(&lock(shared), Some(RETRY_MS));
-            reply(req, body);
-            finish(shared);
-            return;
+        let body = match hold(shared, Some(req.from), held) {
+            Some(ticket) => poll(shared, seen, Duration::from_secs(25), ticket),
+            None => status(&lock(shared), Some(RETRY_MS)),
         };
-        let (sh, w) = (shared.clone(), waiters.clone());
-        let spawned = std::thread::Builder::new().spawn(move || {
-            let body = poll(&sh, seen, Duration::from_secs(25), ticket);
-            reply(req, body);
-            w.fetch_sub(1, Ordering::SeqCst);
-            finish(&sh);
-        });
-        if spawned.is_err() {
-            // The request went down with the closure (tiny_http answers it with an error);
-            // the page's script retries after a second.
-            waiters.fetch_sub(1, Ordering::SeqCst);
-            if let Some(a) = from
-                && let Some(c) = lock(shared).conns.get_mut(&a)
-            {
-                c.waiting = c.waiting.saturating_sub(1);
-            }
-            finish(shared);
-        }
-        return;
+        waiters.fetch_sub(1, Ordering::SeqCst);
+        return crate::http::Response {
+            status: 200,
+            content_type: "application/json",
+            cache: "no-store",
+            body: body.into_bytes(),
+        };
     }
-    let (status, ctype, body) = respond(shared, &url);
-    let resp = tiny_http::Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Cache-Control", "no-cache"));
-    let _ = req.respond(resp);
-    finish(shared);
+    let (status, content_type, body) = respond(shared, &req.target);
+    crate::http::Response {
+        status,
+        content_type,
+        cache: "no-cache",
+        body,
+    }
 }
 
 #[cfg(test)]

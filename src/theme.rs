@@ -72,12 +72,27 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         dirs.push(dir);
     }
     for dir in dirs.iter().filter(|d| d.is_dir()) {
-        for entry in walkdir::WalkDir::new(dir)
+        // Links are followed, but not out of the book; nothing is skipped silently.
+        let mut walker = walkdir::WalkDir::new(dir)
+            .follow_links(true)
             .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
+            .into_iter();
+        while let Some(entry) = walker.next() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(crate::load::walk_error(root, &e));
+                    continue;
+                }
+            };
+            if let Some(d) = crate::load::foreign_entry(root, &entry) {
+                diags.push(d);
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.file_type().is_dir() {
                 continue;
             }
             let Ok(inner) = entry.path().strip_prefix(dir) else {
@@ -91,15 +106,11 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
                     Err(d) => diags.push(d),
                 }
             } else if let Some(asset) = key.strip_prefix("static/") {
-                match std::fs::read(entry.path()) {
+                match crate::fsio::read_bytes(root, &rel) {
                     Ok(bytes) => {
                         assets.insert(asset.to_string(), bytes);
                     }
-                    Err(e) => diags.push(Diagnostic::error(
-                        rel,
-                        "io",
-                        format!("cannot read asset: {e}"),
-                    )),
+                    Err(d) => diags.push(d),
                 }
             }
         }

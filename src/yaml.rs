@@ -11,7 +11,157 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
         return Err(Diagnostic::error(&file.display, "yaml", "file is empty")
             .hint("add the records this file should hold, or delete the file"));
     }
+    within_budget(&file.text).map_err(|e| diagnose(file, &e))?;
     serde_yaml::from_str(&file.text).map_err(|e| diagnose(file, &e))
+}
+
+const TOO_BIG: &str =
+    "aliases (`*name`) of the anchor here expand this file to more than twice its size";
+
+/// Walks the document as serde_yaml expands it (aliases replayed), without keeping anything,
+/// and stops once it is much larger than the text: a few anchored strings referenced
+/// thousands of times would otherwise make a file of kilobytes into gigabytes.
+fn within_budget(text: &str) -> Result<(), serde_yaml::Error> {
+    let budget = std::cell::Cell::new(2 * text.len() + 64 * 1024);
+    serde::de::DeserializeSeed::deserialize(
+        Budget(&budget),
+        serde_yaml::Deserializer::from_str(text),
+    )
+}
+
+const DUPLICATE: &str = "duplicate key";
+
+/// A mapping key: its size spent and, when it is a scalar, checked against the keys `seen`
+/// before it in the same mapping (the error is raised here, so it is placed at this key).
+struct Key<'a, 's> {
+    budget: Budget<'a>,
+    seen: &'s mut std::collections::HashSet<String>,
+}
+
+impl Key<'_, '_> {
+    fn unique<E: serde::de::Error>(self, key: String, size: usize) -> Result<(), E> {
+        self.budget.spend(size + 8)?;
+        if self.seen.insert(key.clone()) {
+            Ok(())
+        } else {
+            Err(E::custom(format!("{DUPLICATE} `{key}`")))
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a mapping key")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.unique(v.to_string(), v.len())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.unique(v.to_string(), 0)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.unique(v.to_string(), 0)
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.unique(v.to_string(), 0)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.unique(v.to_string(), 0)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.unique("~".into(), 0)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        serde::de::Visitor::visit_seq(self.budget, seq)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        serde::de::Visitor::visit_map(self.budget, map)
+    }
+}
+
+/// Spends the expanded size of each value (its text, or 8 bytes for a number or a node).
+#[derive(Clone, Copy)]
+struct Budget<'a>(&'a std::cell::Cell<usize>);
+
+impl Budget<'_> {
+    fn spend<E: serde::de::Error>(self, n: usize) -> Result<(), E> {
+        let left = self.0.get();
+        if n > left {
+            return Err(E::custom(TOO_BIG));
+        }
+        self.0.set(left - n);
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Budget<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Budget<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.spend(8)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.spend(8)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.spend(8)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.spend(8)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.spend(v.len() + 8)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.spend(8)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.spend(8)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.spend(8)?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.spend(8)?;
+        let mut seen = std::collections::HashSet::new();
+        while map
+            .next_key_seed(Key {
+                budget: self,
+                seen: &mut seen,
+            })?
+            .is_some()
+        {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use serde::de::VariantAccess;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
 }
 
 /// Parses YAML compiled into the binary (the default theme's strings); `None` if malformed,
@@ -112,6 +262,15 @@ fn hint_for(msg: &str) -> Option<String> {
     if let Some(hint) = crate::diag::unknown_name_hint(detail) {
         return Some(hint);
     }
+    if detail.contains(DUPLICATE) {
+        return Some("remove one of the two entries: YAML keeps only the last, silently".into());
+    }
+    if detail.contains(TOO_BIG) {
+        return Some(
+            "write the text out instead of repeating an anchor (`&name` ... `*name`) many times"
+                .into(),
+        );
+    }
     if detail.starts_with("missing field") {
         return Some("add the missing field to this record".into());
     }
@@ -211,6 +370,42 @@ mod tests {
         assert_eq!(e.hint.as_deref(), Some("did you mean `sectors`?"));
         let e = parse::<Vec<Rec>>(&file("- id: a\n  sectors: b\n")).unwrap_err();
         assert!(e.hint.unwrap().starts_with("write a list"));
+    }
+
+    #[test]
+    fn alias_amplification_is_refused_at_its_line() {
+        let big = "x".repeat(10_000);
+        let mut text = format!("a: &big \"{big}\"\nlist:\n");
+        for _ in 0..2_000 {
+            text.push_str("  - *big\n");
+        }
+        let e = parse::<serde_yaml::Value>(&file(&text)).unwrap_err();
+        assert!(e.message.ends_with(TOO_BIG), "{}", e.message);
+        assert_eq!(
+            (e.line, e.col),
+            (1, 4),
+            "placed at the anchor the aliases repeat: {e}"
+        );
+        assert!(e.hint.unwrap().contains("anchor"));
+    }
+
+    #[test]
+    fn a_few_aliases_are_fine() {
+        let text = "a: &x [1, 2]\nb: *x\nc: *x\n";
+        assert!(parse::<serde_yaml::Value>(&file(text)).is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second() {
+        type Map = std::collections::BTreeMap<String, String>;
+        let e = parse::<Map>(&file("a: one\nb: two\na: three\n")).unwrap_err();
+        assert_eq!(e.message, "duplicate key `a`");
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse::<Rec>(&file("id: a\nsectors: []\nid: b\n")).unwrap_err();
+        assert_eq!(e.message, "duplicate key `id`");
+        assert!(e.hint.unwrap().contains("keeps only the last"));
+        let nested = "outer:\n  x: 1\n  x: 2\n";
+        assert!(parse::<serde_yaml::Value>(&file(nested)).is_err());
     }
 
     #[test]

@@ -85,6 +85,8 @@ fn site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-site");
+        // A folder left by a planbook older than the output marker would be refused.
+        let _ = std::fs::remove_dir_all(&dir);
         let report = planbook::build(&repo(), &dir)
             .unwrap_or_else(|d| panic!("the bundled plan does not build:\n{d}"));
         assert!(report.pages > 100, "only {} pages built", report.pages);

