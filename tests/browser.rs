@@ -1299,6 +1299,12 @@ async fn cite_copies_a_citation_with_the_passage_url_by_keyboard() {
                 "the copy to be announced",
             )
             .await;
+            let png = b.client.screenshot().await.expect("screenshot");
+            let dir = repo().join("tests/artifacts");
+            std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+            let name = if base.starts_with("file:") { "file" } else { "http" };
+            std::fs::write(dir.join(format!("{lang}-{name}-cite-{DESKTOP}.png")), png)
+                .expect("save the screenshot");
         }
     })
     .await;
