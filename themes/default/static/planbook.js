@@ -40,11 +40,15 @@
   // almost out of view counts as read), or, when that line falls between passages, the next.
   function currentAnchor() {
     var top = topLine();
+    // The passage the address names, while it is still at the top, or below the top at the
+    // foot of the page, where it could not be scrolled any higher.
     if (location.hash) {
       var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
       if (target) {
         var r = target.getBoundingClientRect();
-        if (r.top >= top - 2 && r.top < window.innerHeight) return target.id;
+        var atFoot = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+        var limit = atFoot ? window.innerHeight : top + window.innerHeight / 4;
+        if (r.top >= top - 2 && r.top < limit) return target.id;
       }
     }
     var y = top + 28;
@@ -202,6 +206,7 @@
   // A ¶ link in the margin of every passage (shown on hover and focus, and always on touch
   // screens); following it, or tapping the passage's text, offers the citation.
   function addPassageLinks() {
+    var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
     document.querySelectorAll(PASSAGES).forEach(function (el) {
       var a = document.createElement("a");
       a.className = "pl";
@@ -210,7 +215,8 @@
       a.setAttribute("aria-label", data.tLink + ": " + excerpt(el));
       a.addEventListener("click", function () { select(el, true); });
       el.insertBefore(a, el.firstChild);
-      el.addEventListener("click", function (e) {
+      // On a touch screen, with no hover to show the ¶, tapping the text offers the citation.
+      if (touch) el.addEventListener("click", function (e) {
         if (e.target.closest("a, button, input, select, textarea")) return;
         var sel = window.getSelection && window.getSelection();
         if (sel && String(sel).length > 0) return;
