@@ -1159,6 +1159,25 @@ async fn language_switch_lands_on_the_same_box_item_and_keeps_the_search_query()
                 }
             }
         }
+        // Side by side, an item of the box in the second column lands on the same item.
+        b.resize(DESKTOP, HEIGHT).await;
+        let twin = "chapters/machinery-base/side-by-side/index.html";
+        b.goto(&format!("zh/{twin}")).await;
+        b.js(&scroll_to(&format!("en-{}", ids[0]))).await;
+        let before = b.client.current_url().await.expect("url").to_string();
+        let now = b.click_and_wait_for_new_url(".lang-switch", before).await;
+        assert_eq!(
+            now,
+            url(&format!("en/{twin}#{}", ids[0])),
+            "side by side, mid-专栏"
+        );
+        let place = b.js(&at_top(&ids[0])).await;
+        assert_eq!(
+            place,
+            json!("ok"),
+            "#{} on the English side-by-side page",
+            ids[0]
+        );
         // The search page keeps its query.
         b.goto("zh/search/index.html?q=%E5%93%88%E8%8D%AF").await;
         b.wait_until(

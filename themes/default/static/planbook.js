@@ -72,6 +72,10 @@
       // The search page keeps its query; a reading page keeps its passage.
       var search = document.body.classList.contains("page-search") ? location.search : "";
       var a = window.scrollY > 0 || location.hash ? currentAnchor() : "";
+      // Side by side, a 专栏 box in the other language carries that language's prefix
+      // ("en-s1-…"); in the other language's view the same item is the unprefixed one.
+      var other = (sw.getAttribute("hreflang") || "").split("-")[0];
+      if (other && document.body.classList.contains("page-parallel")) a = a.replace(new RegExp("^" + other + "-"), "");
       sw.setAttribute("href", base + search + (a ? "#" + encodeURIComponent(a) : ""));
     });
   }
