@@ -6,8 +6,12 @@
 //! Checked: every page type loads without console errors or failed requests in both languages;
 //! the language switch keeps the reader's anchor; the side-by-side view puts twin passages on
 //! one row; search finds passages; no horizontal scroll on a phone or a desktop; the dark-mode
-//! toggle applies and persists; axe-core finds no accessibility violations; the Nu HTML
-//! Checker finds no errors in the whole site. Screenshots of the key pages are saved to
+//! toggle applies, persists and names the mode it switches to; axe-core finds no accessibility
+//! violations; the Nu HTML Checker finds no errors in the whole site. For readers on a phone:
+//! a chapter's text is in the first 375x812 screen and the header stays in reach; the language
+//! switch lands on the same 专栏 item or paragraph at any size and keeps a search query; the
+//! contents start closed with no layout shift (measured with PerformanceObserver); the "cite
+//! this passage" control copies a citation with the passage's address, by keyboard. Screenshots of the key pages are saved to
 //! `tests/artifacts/`.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`), `fonts-noto-cjk`,
@@ -415,6 +419,26 @@ impl Browser {
         );
     }
 
+    /// Makes the viewport itself `width` x `height` (the window is taller by its own frame).
+    async fn resize_viewport(&self, width: u32, height: u32) {
+        self.resize(width, height).await;
+        let inner = self
+            .js("return window.innerHeight")
+            .await
+            .as_u64()
+            .unwrap_or(0) as u32;
+        if inner != height {
+            self.resize(width, height + height.saturating_sub(inner))
+                .await;
+        }
+        let inner = self.js("return window.innerHeight").await;
+        assert_eq!(
+            inner.as_u64(),
+            Some(u64::from(height)),
+            "the viewport is not {height}px tall"
+        );
+    }
+
     /// Clicks the element `css` selects and returns the URL it leads to.
     async fn click_and_wait_for_new_url(&self, css: &str, before: String) -> String {
         self.client
@@ -785,7 +809,8 @@ const THEME_STATE: &str = "var t = document.querySelector('.theme-toggle');
         theme: document.documentElement.getAttribute('data-theme'),
         dark: window.matchMedia('(prefers-color-scheme: dark)').matches,
         bg: getComputedStyle(document.body).backgroundColor,
-        pressed: t && t.getAttribute('aria-pressed'),
+        offers: t && (getComputedStyle(t.querySelector('.to-dark')).display !== 'none' ? 'dark' : 'light'),
+        label: t && t.innerText.trim(),
         visible: !!t && !t.hidden && t.getBoundingClientRect().width > 0
     }";
 
@@ -806,7 +831,8 @@ async fn dark_mode_toggle_works_and_persists() {
             Value::Null,
             "a theme is set before any click: {first}"
         );
-        assert_eq!(first["pressed"], json!(system_dark.to_string()));
+        // The button names the mode it switches to.
+        assert_eq!(first["offers"], json!(expected), "{first}");
 
         let click = || async {
             b.client
@@ -824,10 +850,11 @@ async fn dark_mode_toggle_works_and_persists() {
             json!(expected),
             "after one click: {toggled}"
         );
-        assert_eq!(
-            toggled["pressed"],
-            json!((!system_dark).to_string()),
-            "{toggled}"
+        let original = if system_dark { "dark" } else { "light" };
+        assert_eq!(toggled["offers"], json!(original), "{toggled}");
+        assert_ne!(
+            toggled["label"], first["label"],
+            "the button's words did not change: {toggled}"
         );
         assert_ne!(
             toggled["bg"], first["bg"],
@@ -843,7 +870,7 @@ async fn dark_mode_toggle_works_and_persists() {
         );
         assert_eq!(reloaded["bg"], toggled["bg"], "after reload: {reloaded}");
         assert_eq!(
-            reloaded["pressed"], toggled["pressed"],
+            reloaded["offers"], toggled["offers"],
             "after reload: {reloaded}"
         );
 
@@ -854,7 +881,6 @@ async fn dark_mode_toggle_works_and_persists() {
         click().await;
         b.client.refresh().await.expect("reload");
         let back = b.js(THEME_STATE).await;
-        let original = if system_dark { "dark" } else { "light" };
         assert_eq!(
             back["theme"],
             json!(original),
@@ -999,4 +1025,308 @@ fn nu_html_checker_reports_no_errors() {
         "the Nu HTML Checker found errors ({}):\n{report}",
         output.status
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Phone first: a chapter's own text is in the first screen, and the header stays in reach.
+
+/// The chapter pages of the bundled plan (paths under the language folder).
+fn chapter_pages() -> Vec<String> {
+    let dir = site().dir.join("zh/chapters");
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("index.html").is_file())
+        .map(|e| format!("chapters/{}/index.html", e.file_name().to_string_lossy()))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 10, "only {} chapters", pages.len());
+    pages
+}
+
+const PHONE_HEIGHT: u32 = 812;
+
+/// Where the first line of the chapter's own text starts, and the window's height.
+const FIRST_TEXT: &str = "var p = document.querySelector('.chapter .prose p, .chapter .prose li');
+    if (!p) return null;
+    return { top: p.getBoundingClientRect().top, height: window.innerHeight };";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_shows_chapter_text_in_the_first_screen_and_keeps_the_header_in_reach() {
+    with_browser(|b| async move {
+        b.resize_viewport(PHONE, PHONE_HEIGHT).await;
+        let mut problems = Vec::new();
+        for lang in LANGS {
+            for page in chapter_pages() {
+                let page = format!("{lang}/{page}");
+                b.goto(&page).await;
+                let first = b.js(FIRST_TEXT).await;
+                let (Some(top), Some(height)) = (first["top"].as_f64(), first["height"].as_f64())
+                else {
+                    problems.push(format!("{page}: no body text ({first})"));
+                    continue;
+                };
+                // At least three lines of text fit below its first line.
+                if top > height - 90.0 {
+                    problems.push(format!(
+                        "{page}: the text starts at {top:.0}px of a {height:.0}px screen"
+                    ));
+                }
+            }
+        }
+        // Deep in a long chapter, the language switch and search are still on screen.
+        b.goto("en/chapters/machinery-base/index.html").await;
+        b.js("window.scrollTo(0, 4000)").await;
+        let reach = b
+            .js("return ['.lang-switch', '.search-link'].map(function (s) {
+                     var r = document.querySelector(s).getBoundingClientRect();
+                     return r.top >= 0 && r.bottom <= 100 && r.width > 0 ? 'ok' : s + ' at ' + r.top;
+                 })")
+            .await;
+        assert_eq!(reach, json!(["ok", "ok"]), "after scrolling down a chapter");
+        assert!(
+            problems.is_empty(),
+            "chapter text not in the first {PHONE}x{PHONE_HEIGHT} screen:\n{}",
+            problems.join("\n")
+        );
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. The language switch keeps the item being read, inside a 专栏 box and in plain text, at
+//     any size; on the search page it keeps the query.
+
+/// Scrolls so that the element `id` is the first thing below the header, as a reader would
+/// have it, and reports the scroll position.
+fn scroll_to(id: &str) -> String {
+    format!(
+        "var e = document.getElementById('{id}');
+         var h = document.querySelector('.site-header');
+         e.scrollIntoView({{ block: 'start' }});
+         window.scrollBy(0, e.getBoundingClientRect().top - h.getBoundingClientRect().bottom - 4);
+         return window.scrollY;"
+    )
+}
+
+/// Whether `id` sits at the top of the reading area (below the header, in the top quarter).
+fn at_top(id: &str) -> String {
+    format!(
+        "var e = document.getElementById('{id}');
+         if (!e) return 'missing';
+         var r = e.getBoundingClientRect();
+         var h = document.querySelector('.site-header').getBoundingClientRect();
+         return r.top >= h.bottom - 1 && r.top < h.bottom + window.innerHeight / 4 ? 'ok'
+             : 'top ' + r.top + ', header bottom ' + h.bottom;"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn language_switch_lands_on_the_same_box_item_and_keeps_the_search_query() {
+    with_browser(|b| async move {
+        let page = "chapters/machinery-base/index.html";
+        // The fifth item of 专栏1, and a paragraph in ordinary text.
+        b.goto(&format!("en/{page}")).await;
+        let ids = b
+            .js(
+                "return [document.querySelectorAll('#sidebar-1 .box-items > li[id]')[4].id,
+                         document.querySelectorAll('.prose > p[id]')[5].id]",
+            )
+            .await;
+        let ids: Vec<String> = ids
+            .as_array()
+            .expect("two ids")
+            .iter()
+            .map(|v| v.as_str().expect("an id").to_string())
+            .collect();
+        for width in [PHONE, DESKTOP] {
+            b.resize(width, HEIGHT).await;
+            for (from, to) in [("en", "zh"), ("zh", "en")] {
+                for id in &ids {
+                    b.goto(&format!("{from}/{page}")).await;
+                    let y = b.js(&scroll_to(id)).await;
+                    assert!(
+                        y.as_f64() > Some(500.0),
+                        "{id} is not far down the page: {y}"
+                    );
+                    let before = b.client.current_url().await.expect("url").to_string();
+                    let now = b.click_and_wait_for_new_url(".lang-switch", before).await;
+                    assert_eq!(
+                        now,
+                        url(&format!("{to}/{page}#{id}")),
+                        "switching from {from} at {width}px while reading #{id}"
+                    );
+                    let place = b.js(&at_top(id)).await;
+                    assert_eq!(place, json!("ok"), "#{id} on the {to} page at {width}px");
+                }
+            }
+        }
+        // Side by side, an item of the box in the second column lands on the same item.
+        b.resize(DESKTOP, HEIGHT).await;
+        let twin = "chapters/machinery-base/side-by-side/index.html";
+        b.goto(&format!("zh/{twin}")).await;
+        b.js(&scroll_to(&format!("en-{}", ids[0]))).await;
+        let before = b.client.current_url().await.expect("url").to_string();
+        let now = b.click_and_wait_for_new_url(".lang-switch", before).await;
+        assert_eq!(
+            now,
+            url(&format!("en/{twin}#{}", ids[0])),
+            "side by side, mid-专栏"
+        );
+        let place = b.js(&at_top(&ids[0])).await;
+        assert_eq!(
+            place,
+            json!("ok"),
+            "#{} on the English side-by-side page",
+            ids[0]
+        );
+        // The search page keeps its query.
+        b.goto("zh/search/index.html?q=%E5%93%88%E8%8D%AF").await;
+        b.wait_until(
+            "return document.querySelector('#search-results li')",
+            "search results",
+        )
+        .await;
+        let before = b.client.current_url().await.expect("url").to_string();
+        let now = b.click_and_wait_for_new_url(".lang-switch", before).await;
+        assert_eq!(now, url("en/search/index.html?q=%E5%93%88%E8%8D%AF"));
+        let q = b.js("return document.getElementById('q').value").await;
+        assert_eq!(q, json!("哈药"), "the query box on the switched page");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. The contents are closed on a phone from the first paint: nothing moves while loading.
+
+/// The page's cumulative layout shift so far, from the buffered 'layout-shift' entries.
+const LAYOUT_SHIFT: &str = "var done = arguments[arguments.length - 1];
+    var total = 0;
+    new PerformanceObserver(function (list) {
+        list.getEntries().forEach(function (e) { if (!e.hadRecentInput) total += e.value; });
+    }).observe({ type: 'layout-shift', buffered: true });
+    setTimeout(function () { done(total); }, 300);";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contents_panel_is_closed_on_a_phone_with_no_layout_shift() {
+    with_browser(|b| async move {
+        let mut problems = Vec::new();
+        for (width, height, open) in [(PHONE, PHONE_HEIGHT, false), (DESKTOP, HEIGHT, true)] {
+            b.resize_viewport(width, height).await;
+            for lang in LANGS {
+                for page in [
+                    "chapters/machinery-base/index.html",
+                    "index.html",
+                    "sectors/machinery/index.html",
+                ] {
+                    let page = format!("{lang}/{page}");
+                    b.goto(&page).await;
+                    let state = b
+                        .js("return document.getElementById('toc-panel').open")
+                        .await;
+                    if state != json!(open) {
+                        problems.push(format!("{page} at {width}px: contents open = {state}"));
+                    }
+                    let shift = b
+                        .client
+                        .execute_async(LAYOUT_SHIFT, vec![])
+                        .await
+                        .expect("measure layout shift");
+                    let shift = shift.as_f64().expect("a number");
+                    if shift > 0.01 {
+                        problems.push(format!("{page} at {width}px: layout shift {shift:.3}"));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13. Citable: every passage has a link, and "cite this passage" copies a citation with the
+//     passage's permanent address in the page's language, by keyboard, from HTTP and file://.
+
+/// Replaces the clipboard with a recorder, so the copied text can be read back.
+const RECORD_CLIPBOARD: &str = "window.__copied = null;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: {
+        writeText: function (t) { window.__copied = t; return Promise.resolve(); } } });
+    return true;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cite_copies_a_citation_with_the_passage_url_by_keyboard() {
+    with_browser(|b| async move {
+        let file_base = format!("file://{}/", site().dir.display());
+        let cases = [
+            ("en", url(""), "Harbin Industrial Economy Development Plan"),
+            ("zh", url(""), "《哈尔滨市工业经济发展规划》"),
+            ("en", file_base.clone(), "Harbin Industrial Economy Development Plan"),
+        ];
+        for (lang, base, plan) in cases {
+            let page = format!("{base}{lang}/chapters/machinery-base/index.html");
+            b.client.goto(&page).await.expect("open the chapter");
+            // Every heading and paragraph of the text has a link to itself.
+            let missing = b
+                .js("return Array.from(document.querySelectorAll('.prose p[id], .prose h2[id], .prose h3[id]'))
+                         .filter(function (e) { var a = e.querySelector(':scope > a.pl');
+                             return !a || a.getAttribute('href') !== '#' + e.id; }).length")
+                .await;
+            assert_eq!(missing, json!(0), "{page}: passages without a ¶ link");
+            b.js(RECORD_CLIPBOARD).await;
+            // Keyboard: the ¶ link of a passage, Enter, then Enter on the offered button.
+            let link = b
+                .client
+                .find(Locator::Css("#power-equipment-1 > a.pl"))
+                .await
+                .expect("the ¶ link of #power-equipment-1");
+            b.js("document.querySelector('#power-equipment-1 > a.pl').focus()").await;
+            let shown = b
+                .js("var a = document.activeElement; return a.classList.contains('pl') && getComputedStyle(a).opacity === '1'")
+                .await;
+            assert_eq!(shown, json!(true), "{page}: the focused ¶ link is not visible");
+            link.send_keys("\u{E007}").await.expect("press Enter on ¶");
+            b.wait_until(
+                "return document.activeElement.className === 'cite'",
+                &format!("{page}: Enter on ¶ to offer the citation"),
+            )
+            .await;
+            b.client
+                .active_element()
+                .await
+                .expect("the focused button")
+                .send_keys("\u{E007}")
+                .await
+                .expect("press Enter on the cite button");
+            b.wait_until("return window.__copied", "the citation to be copied").await;
+            let copied = b.js("return window.__copied").await;
+            let copied = copied.as_str().unwrap_or("");
+            // The published address when the site has one, else the address it was opened at.
+            let address = b
+                .js("return (document.body.dataset.permalink || location.href.split('#')[0]) + '#power-equipment-1'")
+                .await;
+            let address = address.as_str().expect("an address");
+            let path = format!("/{lang}/chapters/machinery-base/index.html#power-equipment-1");
+            assert!(address.ends_with(&path), "{page}: the permanent address {address} is not in {lang}");
+            assert!(copied.contains(plan), "{page}: citation without the plan's title: {copied}");
+            assert!(copied.ends_with(address), "{page}: citation without {address}: {copied}");
+            let title = b.js("return document.querySelector('h1').textContent").await;
+            assert!(
+                copied.contains(title.as_str().unwrap_or("?").trim()),
+                "{page}: citation without the chapter title: {copied}"
+            );
+            b.wait_until(
+                "return document.getElementById('pb-status').textContent",
+                "the copy to be announced",
+            )
+            .await;
+            let png = b.client.screenshot().await.expect("screenshot");
+            let dir = repo().join("tests/artifacts");
+            std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+            let name = if base.starts_with("file:") { "file" } else { "http" };
+            std::fs::write(dir.join(format!("{lang}-{name}-cite-{DESKTOP}.png")), png)
+                .expect("save the screenshot");
+        }
+    })
+    .await;
 }
