@@ -46,6 +46,13 @@ test("records named by the query rank first, then those whose name starts with i
   assert.strictEqual(s.tier({ k: "project", n: ["Boeing"], t: "Boeing" }, ["boeing"]), 2);
 });
 
+test("the shortest name starting with the query is the closest", () => {
+  const group = { k: "enterprise", n: ["Harbin Pharmaceutical Group", "哈药集团"], t: "" };
+  const factory = { k: "enterprise", n: ["Harbin Pharmaceutical Group General Factory"], t: "" };
+  assert.ok(s.closeness(group, ["harbin pharmaceutical"]) < s.closeness(factory, ["harbin pharmaceutical"]));
+  assert.strictEqual(s.closeness(group, ["pharmaceutical"]), 0);
+});
+
 test("highlights cover every occurrence of every term, merged", () => {
   assert.deepStrictEqual(s.ranges("Wind power and wind", ["wind", "power"]), [[0, 4], [5, 10], [15, 19]]);
   assert.deepStrictEqual(s.ranges("风电风电设备", ["风电", "电风"]), [[0, 4]]);

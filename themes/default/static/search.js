@@ -117,6 +117,17 @@
     return 2;
   }
 
+  // Among records of one tier, the shortest name that starts with the query comes first
+  // ("Harbin Pharmaceutical" finds Harbin Pharmaceutical Group before its factories).
+  function closeness(item, terms) {
+    var q = terms.join(" "), best = 0;
+    (item.n || []).forEach(function (n) {
+      n = collapse(norm(n));
+      if (n.indexOf(q) === 0 && (!best || n.length < best)) best = n.length;
+    });
+    return best;
+  }
+
   // Where the terms occur in text: sorted, merged [start, end) ranges.
   function ranges(text, terms) {
     var low = norm(text), out = [];
@@ -151,6 +162,7 @@
   var core = {
     runs: runs, grams: grams, someGrams: someGrams, firstGram: firstGram, gramHash: gramHash,
     parseQuery: parseQuery, decode: decode, intersect: intersect, matches: matches, tier: tier,
+    closeness: closeness,
     ranges: ranges, window: window_
   };
   if (typeof module !== "undefined" && module.exports) { module.exports = core; return; }
@@ -243,7 +255,11 @@
           state.pos++;
           var chunk = data[k], item = chunk.items[id - state.m.starts[chunks[k]]];
           if (item && matches(item, state.terms)) {
-            state.hits.push({ id: id, item: item, page: chunk.pages[item.p], tier: tier(item, state.terms) });
+            var t = tier(item, state.terms);
+            state.hits.push({
+              id: id, item: item, page: chunk.pages[item.p], tier: t,
+              close: t < 2 ? closeness(item, state.terms) : 0
+            });
           }
         });
         return round();
@@ -312,7 +328,7 @@
   function show(state) {
     if (state !== current) return;
     var hits = state.hits.slice().sort(function (a, b) {
-      return a.tier - b.tier || a.id - b.id;
+      return a.tier - b.tier || a.close - b.close || a.id - b.id;
     });
     list.textContent = "";
     hits.forEach(function (h) { list.appendChild(result(h, state.terms)); });
