@@ -9,11 +9,15 @@ test("quoted phrases are one term, other words one term each, lowercased", () =>
   assert.deepStrictEqual(s.parseQuery("   "), []);
 });
 
-test("grams are pairs inside words, or a lone Chinese character", () => {
-  assert.deepStrictEqual(s.grams("哈药集团, HPGC"), ["哈药", "药集", "集团", "hp", "pg", "gc"]);
+test("grams: Chinese pairs, Latin triples, a lone Chinese character, a two-letter word", () => {
+  assert.deepStrictEqual(s.grams("哈药集团, HPGC"), ["哈药", "药集", "集团", "hpg", "pgc"]);
   assert.deepStrictEqual(s.grams("哈"), ["哈"]);
+  assert.deepStrictEqual(s.grams("GE"), ["ge"]);
+  assert.deepStrictEqual(s.grams("MW级"), ["w级"]);
   assert.deepStrictEqual(s.grams("x"), []);
-  assert.deepStrictEqual(s.someGrams("harbin"), ["ha", "rb", "in"]);
+  assert.deepStrictEqual(s.someGrams("harbin"), ["har", "rbi", "bin"]);
+  assert.strictEqual(s.firstGram("Boeing"), "boe");
+  assert.strictEqual(s.firstGram("哈药集团"), "哈药");
 });
 
 test("the gram hash is the one index.rs computes", () => {

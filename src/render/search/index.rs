@@ -3,11 +3,13 @@
 //! whole index. Every file is a script calling `planbookSearch(...)`, so the index loads from
 //! disk (`file://`, where `fetch()` is blocked) exactly as from a server.
 //!
-//! - Grams: every item's text, lowercased, is cut into runs of letters and digits; each pair of
-//!   neighbouring characters in a run is a gram (and each single non-ASCII character, for
-//!   one-character Chinese queries). A query's grams narrow the candidates; the text itself
-//!   then decides, so matching is by exact substring (a Chinese word inside unspaced text is
-//!   found, no segmenter needed).
+//! - Grams: every item's text, lowercased, is cut into runs of letters and digits. In a run,
+//!   each pair of neighbouring characters of which one is not ASCII (Chinese) is a gram, each
+//!   non-ASCII character alone is one (for one-character queries), each three neighbouring
+//!   ASCII characters are one (Latin words: pairs would narrow too little), and a run of
+//!   exactly two ASCII characters is one (so `GE` finds the word GE, though not inside a longer
+//!   word). A query's grams narrow the candidates; the text itself then decides, so matching
+//!   is by exact substring (a Chinese word inside unspaced text is found, no segmenter needed).
 //! - Shards `g/{bucket}.js`: the postings (item numbers, delta-encoded in base 36) of every gram
 //!   whose hash falls in that bucket; `§{sector}` grams serve the sector filter and `^{gram}`
 //!   grams mark names that start with that gram, for ranking.
@@ -63,31 +65,41 @@ pub fn gram_hash(gram: &str) -> u32 {
     h
 }
 
-/// The grams of `text`: neighbouring pairs of letters or digits, lowercased, and single
-/// non-ASCII letters.
+/// The grams of `text` (see the module's comment).
 pub fn grams(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for run in runs(text) {
-        for (i, c) in run.iter().enumerate() {
-            if !c.is_ascii() {
-                out.insert(c.to_string());
-            }
-            if let Some(d) = run.get(i + 1) {
-                out.insert([*c, *d].iter().collect());
-            }
+        for i in 0..run.len() {
+            out.extend(grams_at(&run, i));
         }
     }
     out
 }
 
-/// The first gram of `name` (its first pair, or its first character alone), if any.
+/// The grams starting at `run[i]`, the most telling first: three ASCII characters, a pair
+/// with a Chinese character, a whole two-character ASCII run, a Chinese character alone.
+fn grams_at(run: &[char], i: usize) -> Vec<String> {
+    let ascii = |k: usize| run.get(k).is_some_and(char::is_ascii);
+    let mut out = Vec::new();
+    if i + 2 < run.len() && ascii(i) && ascii(i + 1) && ascii(i + 2) {
+        out.push(run[i..i + 3].iter().collect());
+    }
+    if i + 1 < run.len() && !(ascii(i) && ascii(i + 1)) {
+        out.push(run[i..i + 2].iter().collect());
+    }
+    if run.len() == 2 && i == 0 && ascii(0) && ascii(1) {
+        out.push(run.iter().collect());
+    }
+    if !ascii(i) {
+        out.push(run[i].to_string());
+    }
+    out
+}
+
+/// The first gram of `name`: the most telling one at its start, if any.
 pub fn first_gram(name: &str) -> Option<String> {
     let run = runs(name).into_iter().next()?;
-    match run.as_slice() {
-        [a, b, ..] => Some([*a, *b].iter().collect()),
-        [a] if !a.is_ascii() => Some(a.to_string()),
-        _ => None,
-    }
+    grams_at(&run, 0).into_iter().next()
 }
 
 /// Runs of letters and digits of `text`, lowercased.
@@ -322,12 +334,16 @@ mod tests {
     }
 
     #[test]
-    fn grams_are_pairs_within_words_and_single_chinese_characters() {
-        let g = grams("哈药集团, HPGC");
-        for want in ["哈药", "药集", "集团", "哈", "团", "hp", "pg", "gc"] {
+    fn grams_are_chinese_pairs_and_characters_and_latin_triples() {
+        let g = grams("哈药集团, HPGC GE MW级");
+        for want in [
+            "哈药", "药集", "集团", "哈", "团", "hpg", "pgc", "ge", "w级", "级",
+        ] {
             assert!(g.contains(want), "{want} missing from {g:?}");
         }
-        assert!(!g.contains("团h") && !g.contains("h"), "{g:?}");
+        for not in ["团h", "h", "hp", "mw", "m"] {
+            assert!(!g.contains(not), "{not} in {g:?}");
+        }
     }
 
     #[test]
@@ -339,7 +355,9 @@ mod tests {
 
     #[test]
     fn first_gram_starts_the_name() {
-        assert_eq!(first_gram("Boeing").as_deref(), Some("bo"));
+        assert_eq!(first_gram("Boeing").as_deref(), Some("boe"));
+        assert_eq!(first_gram("哈药集团").as_deref(), Some("哈药"));
+        assert_eq!(first_gram("GE").as_deref(), Some("ge"));
         assert_eq!(first_gram("哈").as_deref(), Some("哈"));
         assert_eq!(first_gram("a"), None);
     }

@@ -26,16 +26,31 @@
     return out;
   }
 
-  function isAscii(c) { return c.charCodeAt(0) < 128; }
+  function isAscii(c) { return c !== undefined && c.charCodeAt(0) < 128; }
 
-  // The grams of a query term: its neighbouring pairs, or a lone Chinese character.
+  // The grams starting at run[i], the most telling first (as grams_at in index.rs): three
+  // ASCII characters, a pair with a Chinese character, a whole two-character ASCII run, a
+  // Chinese character alone.
+  function gramsAt(r, i) {
+    var out = [];
+    if (i + 2 < r.length && isAscii(r[i]) && isAscii(r[i + 1]) && isAscii(r[i + 2])) out.push(r[i] + r[i + 1] + r[i + 2]);
+    if (i + 1 < r.length && !(isAscii(r[i]) && isAscii(r[i + 1]))) out.push(r[i] + r[i + 1]);
+    if (r.length === 2 && i === 0 && isAscii(r[0]) && isAscii(r[1])) out.push(r[0] + r[1]);
+    if (!isAscii(r[i])) out.push(r[i]);
+    return out;
+  }
+
+  // The grams a query term needs: all but single characters, unless a run is one character.
   function grams(term) {
     var out = [];
     runs(term).forEach(function (r) {
-      if (r.length === 1 && !isAscii(r[0])) out.push(r[0]);
-      for (var i = 0; i + 1 < r.length; i++) out.push(r[i] + r[i + 1]);
+      for (var i = 0; i < r.length; i++) {
+        gramsAt(r, i).forEach(function (g) {
+          if ((r.length === 1 || Array.from(g).length > 1) && out.indexOf(g) < 0) out.push(g);
+        });
+      }
     });
-    return out.filter(function (g, i) { return out.indexOf(g) === i; });
+    return out;
   }
 
   // At most three grams per term (first, middle, last): enough to narrow, few files to load.
@@ -47,9 +62,7 @@
 
   function firstGram(s) {
     var r = runs(s)[0];
-    if (!r) return null;
-    if (r.length > 1) return r[0] + r[1];
-    return isAscii(r[0]) ? null : r[0];
+    return r ? gramsAt(r, 0)[0] || null : null;
   }
 
   // FNV-1a over code points, as gram_hash in index.rs.
@@ -159,10 +172,81 @@
     return [start, end];
   }
 
+  var PAGE = 20;
+  // Chunks loaded at once while looking for a page of results: a few, so that a rare term
+  // whose candidates are spread over the whole book loads only what it shows.
+  var ROUND_CHUNKS = 4;
+
+  function chunkOf(m, id) {
+    var lo = 0, hi = m.starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.starts[mid] <= id) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // Candidates in rank order (null when the query has no gram to look up): names starting with the query first, then index order.
+  function candidates(m, terms, sectorId, load) {
+    var need = [];
+    terms.forEach(function (t) { need = need.concat(someGrams(t)); });
+    if (!need.length) return Promise.resolve(null);
+    if (sectorId) need.push("\u00a7" + sectorId);
+    var first = firstGram(terms[0]);
+    var prefix = first ? "^" + first : null;
+    var all = prefix ? need.concat([prefix]) : need;
+    var buckets = all.map(function (g) { return gramHash(g) & (m.buckets - 1); });
+    return Promise.all(buckets.map(function (b) { return load("g", b); })).then(function (shards) {
+      var post = function (k) { return decode(shards[k][all[k]]); };
+      var cands = post(0);
+      for (var k = 1; k < need.length; k++) cands = intersect(cands, post(k));
+      var top = prefix ? intersect(cands, post(all.length - 1)) : [];
+      var first = new Set(top);
+      var rest = cands.filter(function (id) { return !first.has(id); });
+      return top.concat(rest);
+    });
+  }
+
+  // Checks the candidates of state (from state.pos), loading their chunks with load, until PAGE
+  // more results are found or none are left.
+  function advance(state, load) {
+    var want = state.hits.length + PAGE;
+    function round() {
+      if (state.hits.length >= want || state.pos >= state.order.length) return Promise.resolve();
+      // The next candidates, within at most ROUND_CHUNKS chunks not yet looked at.
+      var ids = [], chunks = [], distinct = [];
+      for (var k = state.pos; k < state.order.length; k++) {
+        var c = chunkOf(state.m, state.order[k]);
+        if (distinct.indexOf(c) < 0) {
+          if (distinct.length >= ROUND_CHUNKS) break;
+          distinct.push(c);
+        }
+        ids.push(state.order[k]);
+        chunks.push(c);
+      }
+      return Promise.all(chunks.map(function (c) { return load("c", c); })).then(function (data) {
+        ids.forEach(function (id, k) {
+          if (state.hits.length >= want) return;
+          state.pos++;
+          var chunk = data[k], item = chunk.items[id - state.m.starts[chunks[k]]];
+          if (item && matches(item, state.terms)) {
+            var t = tier(item, state.terms);
+            state.hits.push({
+              id: id, item: item, page: chunk.pages[item.p], tier: t,
+              close: t < 2 ? closeness(item, state.terms) : 0
+            });
+          }
+        });
+        return round();
+      });
+    }
+    return round();
+  }
+
   var core = {
     runs: runs, grams: grams, someGrams: someGrams, firstGram: firstGram, gramHash: gramHash,
     parseQuery: parseQuery, decode: decode, intersect: intersect, matches: matches, tier: tier,
-    closeness: closeness,
+    closeness: closeness, candidates: candidates, advance: advance, PAGE: PAGE,
     ranges: ranges, window: window_
   };
   if (typeof module !== "undefined" && module.exports) { module.exports = core; return; }
@@ -178,8 +262,6 @@
   var base = list.getAttribute("data-base");
   var root = list.getAttribute("data-root");
   var lang = list.getAttribute("data-lang") === "en" ? "en" : "zh";
-  var PAGE = 20;
-  var BATCH = 40;
   var loaded = {};
   var received = {};
   var current = null;
@@ -211,61 +293,6 @@
     moreButton.hidden = true;
     status.className = "search-error";
     say("failed");
-  }
-
-  function chunkOf(m, id) {
-    var lo = 0, hi = m.starts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (m.starts[mid] <= id) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  // Candidates in rank order: names starting with the query first, then index order.
-  function candidates(m, terms, sectorId) {
-    var need = [];
-    terms.forEach(function (t) { need = need.concat(someGrams(t)); });
-    if (!need.length) return Promise.resolve(null);
-    if (sectorId) need.push("\u00a7" + sectorId);
-    var first = firstGram(terms[0]);
-    var prefix = first ? "^" + first : null;
-    var all = prefix ? need.concat([prefix]) : need;
-    var buckets = all.map(function (g) { return gramHash(g) & (m.buckets - 1); });
-    return Promise.all(buckets.map(function (b) { return load("g", b); })).then(function (shards) {
-      var post = function (k) { return decode(shards[k][all[k]]); };
-      var cands = post(0);
-      for (var k = 1; k < need.length; k++) cands = intersect(cands, post(k));
-      var top = prefix ? intersect(cands, post(all.length - 1)) : [];
-      var rest = cands.filter(function (id) { return top.indexOf(id) < 0; });
-      return top.concat(rest);
-    });
-  }
-
-  // Checks candidates until PAGE more results are found or none are left.
-  function advance(state) {
-    var want = state.hits.length + PAGE;
-    function round() {
-      if (state.hits.length >= want || state.pos >= state.order.length) return Promise.resolve();
-      var ids = state.order.slice(state.pos, state.pos + BATCH);
-      var chunks = ids.map(function (id) { return chunkOf(state.m, id); });
-      return Promise.all(chunks.map(function (c) { return load("c", c); })).then(function (data) {
-        ids.forEach(function (id, k) {
-          if (state.hits.length >= want) return;
-          state.pos++;
-          var chunk = data[k], item = chunk.items[id - state.m.starts[chunks[k]]];
-          if (item && matches(item, state.terms)) {
-            var t = tier(item, state.terms);
-            state.hits.push({
-              id: id, item: item, page: chunk.pages[item.p], tier: t,
-              close: t < 2 ? closeness(item, state.terms) : 0
-            });
-          }
-        });
-        return round();
-      });
-    }
-    return round().then(function () { show(state); });
   }
 
   function marked(text, terms) {
@@ -350,11 +377,11 @@
     say("loading");
     load("m", 0).then(function (m) {
       state.m = m;
-      return candidates(m, terms, s).then(function (order) {
+      return candidates(m, terms, s, load).then(function (order) {
         if (state !== current) return;
         if (!order) { say("too-short"); return; }
         state.order = order;
-        return advance(state);
+        return advance(state, load).then(function () { show(state); });
       });
     }).catch(function () { fail(state); });
   }
@@ -363,7 +390,7 @@
     var state = current;
     if (!state || !state.m) return;
     say("loading");
-    advance(state).catch(function () { fail(state); });
+    advance(state, load).then(function () { show(state); }).catch(function () { fail(state); });
   });
 
   var params = new URLSearchParams(location.search);
