@@ -15,7 +15,8 @@ test("grams: Chinese pairs, Latin triples, a lone Chinese character, a two-lette
   assert.deepStrictEqual(s.grams("GE"), ["ge"]);
   assert.deepStrictEqual(s.grams("MW级"), ["w级"]);
   assert.deepStrictEqual(s.grams("x"), []);
-  assert.deepStrictEqual(s.someGrams("harbin"), ["har", "rbi", "bin"]);
+  assert.deepStrictEqual(s.someGrams("harbin"), ["har", "arb", "rbi", "bin"]);
+  assert.deepStrictEqual(s.someGrams("哈尔滨电机有限公司"), ["哈尔", "尔滨", "电机", "机有", "限公", "公司"]);
   assert.strictEqual(s.firstGram("Boeing"), "boe");
   assert.strictEqual(s.firstGram("哈药集团"), "哈药");
 });

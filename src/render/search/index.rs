@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Text bytes after which a chunk is cut: a query's first results load a few chunks.
-const CHUNK_BYTES: usize = 8 * 1024;
+const CHUNK_BYTES: usize = 4 * 1024;
 /// Characters of text per gram bucket: a shard then holds about 10 KB of postings.
 const CHARS_PER_BUCKET: usize = 4096;
 const MAX_BUCKETS: usize = 4096;

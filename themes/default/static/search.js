@@ -53,11 +53,15 @@
     return out;
   }
 
-  // At most three grams per term (first, middle, last): enough to narrow, few files to load.
+  // At most MAX_GRAMS grams per term, spread from first to last: each is a small shard to
+  // load, and each narrows the candidates whose text chunks must be loaded and checked.
+  var MAX_GRAMS = 6;
   function someGrams(term) {
     var g = grams(term);
-    if (g.length <= 3) return g;
-    return [g[0], g[Math.floor(g.length / 2)], g[g.length - 1]];
+    if (g.length <= MAX_GRAMS) return g;
+    var out = [];
+    for (var k = 0; k < MAX_GRAMS; k++) out.push(g[Math.round(k * (g.length - 1) / (MAX_GRAMS - 1))]);
+    return out;
   }
 
   function firstGram(s) {
