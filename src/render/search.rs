@@ -12,6 +12,7 @@ use crate::model::Lang;
 use crate::resolve::Enterprise;
 use index::Item;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// `search.html`'s own values.
 #[derive(Serialize)]
@@ -166,6 +167,7 @@ impl Renderer<'_> {
     /// Every non-empty passage of the text, in reading order.
     fn text_items(&self, lang: Lang) -> Vec<Item> {
         let s = self.site;
+        let about = self.passage_sectors();
         let mut items = Vec::new();
         for &i in &self.order {
             let p = &s.pages[i];
@@ -174,16 +176,8 @@ impl Renderer<'_> {
                     continue;
                 }
                 let mut secs: Vec<usize> = p.sector.into_iter().collect();
-                for (si, sec) in s.sectors.iter().enumerate() {
-                    let about = sec.passages.iter().any(|(pi, units)| {
-                        *pi == i
-                            && units.iter().any(|&z| {
-                                p.body.zh.units.get(z).is_some_and(|z| z.anchor == u.anchor)
-                            })
-                    });
-                    if about {
-                        secs.push(si);
-                    }
+                if let Some(more) = about.get(&(i, u.anchor.as_str())) {
+                    secs.extend(more);
                 }
                 items.push(Item {
                     kind: "passage",
@@ -197,6 +191,26 @@ impl Renderer<'_> {
             }
         }
         items
+    }
+
+    /// (page, passage anchor) -> the sectors whose passages include it, in one pass over the
+    /// sectors (looking each passage up in every sector made large books quadratic).
+    fn passage_sectors(&self) -> HashMap<(usize, &str), Vec<usize>> {
+        let s = self.site;
+        let mut map: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+        for (si, sec) in s.sectors.iter().enumerate() {
+            for (pi, units) in &sec.passages {
+                for &k in units {
+                    if let Some(u) = s.pages[*pi].body.zh.units.get(k) {
+                        let list = map.entry((*pi, u.anchor.as_str())).or_default();
+                        if !list.contains(&si) {
+                            list.push(si);
+                        }
+                    }
+                }
+            }
+        }
+        map
     }
 
     /// Every 专栏 project as "category: name", found by its name in either language.

@@ -30,6 +30,9 @@ test("the gram hash is the one index.rs computes", () => {
 test("postings decode from base-36 deltas and intersect", () => {
   assert.deepStrictEqual(s.decode("0,1,10,3"), [0, 1, 37, 40]);
   assert.deepStrictEqual(s.decode(undefined), []);
+  // The bitmap form, as index.rs writes it (see dense_postings_are_bitmaps there).
+  assert.deepStrictEqual(s.decode("~CBC"), [1, 6, 13]);
+  assert.deepStrictEqual(s.decode("~__").length, 12);
   assert.deepStrictEqual(s.intersect([1, 3, 5, 9], [3, 4, 9]), [3, 9]);
 });
 

@@ -10,7 +10,8 @@
 //!   exactly two ASCII characters is one (so `GE` finds the word GE, though not inside a longer
 //!   word). A query's grams narrow the candidates; the text itself then decides, so matching
 //!   is by exact substring (a Chinese word inside unspaced text is found, no segmenter needed).
-//! - Shards `g/{bucket}.js`: the postings (item numbers, delta-encoded in base 36) of every gram
+//! - Shards `g/{bucket}.js`: the postings (item numbers, delta-encoded in base 36, or a bitmap
+//!   where that is shorter) of every gram
 //!   whose hash falls in that bucket; `§{sector}` grams serve the sector filter and `^{gram}`
 //!   grams mark names that start with that gram, for ranking.
 //! - Chunks `c/{n}.js`: items in rank order (records, then passages in reading order, then 专栏
@@ -237,9 +238,34 @@ fn shards(postings: &BTreeMap<String, Vec<u32>>, buckets: usize) -> Vec<BTreeMap
     let mut out = vec![BTreeMap::new(); buckets];
     for (gram, ids) in postings {
         let b = gram_hash(gram) as usize & (buckets - 1);
-        out[b].insert(gram.as_str(), deltas(ids));
+        out[b].insert(gram.as_str(), encode(ids));
     }
     out
+}
+
+/// Postings as deltas, or as a bitmap (`~` then six items per character) where that is shorter:
+/// a gram in most passages (的, "the") costs a sixth of a byte per item instead of two bytes.
+fn encode(ids: &[u32]) -> String {
+    let list = deltas(ids);
+    let Some(&last) = ids.last() else {
+        return list;
+    };
+    if (last as usize / 6) + 2 >= list.len() {
+        return list;
+    }
+    bitmap(ids, last)
+}
+
+fn bitmap(ids: &[u32], last: u32) -> String {
+    const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut cells = vec![0u8; last as usize / 6 + 1];
+    for &id in ids {
+        cells[id as usize / 6] |= 1 << (id % 6);
+    }
+    let mut s = String::with_capacity(cells.len() + 1);
+    s.push('~');
+    s.extend(cells.iter().map(|&c| DIGITS[c as usize] as char));
+    s
 }
 
 fn deltas(ids: &[u32]) -> String {
@@ -368,6 +394,14 @@ mod tests {
     }
 
     #[test]
+    fn dense_postings_are_bitmaps() {
+        let all: Vec<u32> = (0..60).collect();
+        assert_eq!(encode(&all), format!("~{}", "_".repeat(10)));
+        assert_eq!(encode(&[1, 600]), "1,gn");
+        assert_eq!(bitmap(&[1, 6, 13], 13), "~CBC");
+    }
+
+    #[test]
     fn page_titles_are_stored_once_per_chunk() {
         let items = vec![passage("one", &[]), passage("two", &[])];
         let starts = layout(&[&items]).starts;
@@ -398,7 +432,7 @@ mod tests {
         let shards = shards(&post, 4);
         for (gram, ids) in &post {
             let b = gram_hash(gram) as usize & 3;
-            assert_eq!(shards[b].get(gram.as_str()), Some(&deltas(ids)));
+            assert_eq!(shards[b].get(gram.as_str()), Some(&encode(ids)));
         }
     }
 

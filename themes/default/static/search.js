@@ -94,8 +94,19 @@
     return terms.filter(function (t, i) { return terms.indexOf(t) === i; });
   }
 
+  var BITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+  // Postings: base-36 deltas joined by commas, or "~" and a bitmap of six items per character.
   function decode(s) {
     if (!s) return [];
+    if (s[0] === "~") {
+      var ids = [];
+      for (var c = 1; c < s.length; c++) {
+        var v = BITS.indexOf(s[c]);
+        for (var b = 0; b < 6; b++) if (v & (1 << b)) ids.push((c - 1) * 6 + b);
+      }
+      return ids;
+    }
     var out = [], prev = 0;
     s.split(",").forEach(function (d, i) {
       prev = (i === 0 ? 0 : prev) + parseInt(d, 36);
