@@ -201,7 +201,8 @@
     return lo;
   }
 
-  // Candidates in rank order (null when the query has no gram to look up): names starting with the query first, then index order.
+  // Candidates in rank order: items with a name starting with the query's first gram, then
+  // the others in index order; null when the query has no gram to look up.
   function candidates(m, terms, sectorId, load) {
     var need = [];
     terms.forEach(function (t) { need = need.concat(someGrams(t)); });
