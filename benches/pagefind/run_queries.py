@@ -13,7 +13,6 @@ def call(port, method, path, body=None):
 
 base, lang, log, queries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 port = free_port()
-profile = tempfile.mkdtemp(dir="/dev/shm")
 drv = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
     for _ in range(50):
@@ -21,10 +20,13 @@ try:
             call(port, "GET", "/status"); break
         except Exception:
             time.sleep(0.2)
-    caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+    def caps(profile):
+        return {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
         "binary": "/usr/bin/chromium", "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=" + profile]}}}}
+
     for q in queries:
-        sid = call(port, "POST", "/session", caps)["value"]["sessionId"]
+        profile = tempfile.mkdtemp()
+        sid = call(port, "POST", "/session", caps(profile))["value"]["sessionId"]
         open(log, "w").close()
         url = "%s/%s-%s.html?q=%s" % (base, os.environ.get("PF_PAGE", "pfq"), lang, urllib.parse.quote(q))
         call(port, "POST", "/session/%s/url" % sid, {"url": url})
@@ -42,7 +44,7 @@ try:
         res["bytes"] = sum(int(r[1]) for r in files)
         print(json.dumps(res, ensure_ascii=False))
         call(port, "DELETE", "/session/%s" % sid)
+        time.sleep(0.5)  # let Chromium finish writing its profile before removing it
         shutil.rmtree(profile, ignore_errors=True)
 finally:
     drv.terminate(); drv.wait()
-    shutil.rmtree(profile, ignore_errors=True)
