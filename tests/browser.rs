@@ -704,7 +704,7 @@ async fn search_lists_passages_in_both_languages() {
             )
             .await;
             let hrefs = b
-                .js("return Array.from(document.querySelectorAll('#search-results li a')).map(function (a) { return a.href; })")
+                .js("return Array.from(document.querySelectorAll('#search-results li.result-passage a.result-title')).map(function (a) { return a.href; })")
                 .await;
             let hrefs: Vec<String> = hrefs
                 .as_array()
@@ -712,7 +712,7 @@ async fn search_lists_passages_in_both_languages() {
                 .iter()
                 .map(|h| h.as_str().unwrap_or("").to_string())
                 .collect();
-            assert!(!hrefs.is_empty(), "{page}: results without links");
+            assert!(!hrefs.is_empty(), "{page}: no passage among the results");
             for h in &hrefs {
                 assert!(h.contains('#'), "{page}: result {h} does not point to a passage");
                 assert!(
@@ -1329,4 +1329,256 @@ async fn cite_copies_a_citation_with_the_passage_url_by_keyboard() {
         }
     })
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 14. Search finds everything: every name of an enterprise in either language from either
+// language's page, phrases, several words, Chinese words inside unspaced text, passage twins,
+// the sector filter, from disk (file://) as from a server, and a failure said as such.
+
+/// One search result: its kind (`result-enterprise`, `result-passage`, ...), title and address.
+#[derive(Debug)]
+struct Hit {
+    class: String,
+    title: String,
+    href: String,
+}
+
+/// Opens the search page at `address` (served or `file://`), waits for the search to finish,
+/// and returns the results and the status line.
+async fn search_at(b: &Browser, address: &str) -> (Vec<Hit>, String) {
+    b.client
+        .goto(address)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {address}: {e}"));
+    b.wait_until(
+        "var s = document.getElementById('search-status').textContent;
+         return s && s !== document.getElementById('search-results').getAttribute('data-loading')",
+        &format!("the search at {address} to finish"),
+    )
+    .await;
+    let rows = b
+        .js(
+            "return Array.from(document.querySelectorAll('#search-results li')).map(function (li) {
+                var a = li.querySelector('a.result-title');
+                return [li.className, a ? a.textContent : '', a ? a.href : ''];
+             })",
+        )
+        .await;
+    let hits = rows
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| Hit {
+            class: r[0].as_str().unwrap_or("").to_string(),
+            title: r[1].as_str().unwrap_or("").to_string(),
+            href: r[2].as_str().unwrap_or("").to_string(),
+        })
+        .collect();
+    let status = b
+        .js("return document.getElementById('search-status').textContent")
+        .await;
+    (hits, status.as_str().unwrap_or("").to_string())
+}
+
+/// The served search page of `lang` for `q` (and `extra` query parameters).
+fn search_url(lang: &str, q: &str, extra: &str) -> String {
+    let q: String = q
+        .bytes()
+        .map(|c| match c {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (c as char).to_string(),
+            _ => format!("%{c:02X}"),
+        })
+        .collect();
+    url(&format!("{lang}/search/index.html?q={q}{extra}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_an_enterprise_by_any_name_in_either_language_first() {
+    let cases = [
+        ("en", "HPGC", "harbin-pharmaceutical-group"),
+        ("en", "Harbin Pharmaceutical", "harbin-pharmaceutical-group"),
+        ("en", "PepsiCo", "pepsico"),
+        ("en", "Pepsi-Cola", "pepsico"),
+        ("en", "哈药", "harbin-pharmaceutical-group"),
+        ("en", "波音公司", "boeing"),
+        ("zh", "Boeing", "boeing"),
+        ("zh", "hpgc", "harbin-pharmaceutical-group"),
+        ("zh", "哈药", "harbin-pharmaceutical-group"),
+        ("zh", "百事可乐", "pepsico"),
+    ];
+    with_browser(move |b| async move {
+        for (lang, q, id) in cases {
+            let (hits, status) = search_at(&b, &search_url(lang, q, "")).await;
+            let first = hits
+                .first()
+                .unwrap_or_else(|| panic!("{lang} {q:?}: no results ({status})"));
+            assert_eq!(first.class, "result result-enterprise", "{lang} {q:?}: {hits:?}");
+            assert!(
+                first
+                    .href
+                    .ends_with(&format!("/{lang}/enterprises/{id}/index.html")),
+                "{lang} {q:?}: the first result is {first:?}, not the enterprise {id} of the {lang} edition"
+            );
+            assert_eq!(
+                first.title.is_ascii(),
+                lang == "en",
+                "{lang} {q:?}: the enterprise is not named in the page's language: {first:?}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_takes_phrases_and_several_words() {
+    with_browser(|b| async move {
+        let (phrase, _) = search_at(&b, &search_url("en", "\"wind power\"", "")).await;
+        assert!(!phrase.is_empty(), "\"wind power\" in quotes finds nothing");
+        let marks = b
+            .js("return Array.from(document.querySelectorAll('#search-results blockquote mark')).map(function (m) { return m.textContent.toLowerCase(); })")
+            .await;
+        let marks: Vec<&str> = marks.as_array().expect("marks").iter().filter_map(|m| m.as_str()).collect();
+        assert!(
+            !marks.is_empty() && marks.iter().all(|m| *m == "wind power"),
+            "a quoted phrase is highlighted whole: {marks:?}"
+        );
+        let (words, _) = search_at(&b, &search_url("en", "wind power", "")).await;
+        let (reversed, _) = search_at(&b, &search_url("en", "power wind", "")).await;
+        let hrefs = |h: &[Hit]| h.iter().map(|x| x.href.clone()).collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(hrefs(&words), hrefs(&reversed), "the order of the words changes the results");
+        assert!(
+            words.len() >= phrase.len(),
+            "two words ({}) find fewer results than the phrase ({})",
+            words.len(),
+            phrase.len()
+        );
+        let (none, status) = search_at(&b, &search_url("en", "wind qqqzzz", "")).await;
+        assert!(none.is_empty(), "every word must match: {none:?}");
+        let no_results = b
+            .js("return document.getElementById('search-results').getAttribute('data-none')")
+            .await;
+        assert_eq!(json!(status), no_results, "no results is said so");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_chinese_words_inside_unspaced_text_and_links_the_twin() {
+    with_browser(|b| async move {
+        let (hits, _) = search_at(&b, &search_url("zh", "风电", "")).await;
+        assert!(hits.iter().any(|h| h.class == "result result-passage"), "风电: {hits:?}");
+        // The word sits between other Chinese characters, with no space around it.
+        let inside = b
+            .js("return Array.from(document.querySelectorAll('#search-results blockquote')).some(function (q) {
+                    return /[\\u4e00-\\u9fff]风电[\\u4e00-\\u9fff]/.test(q.textContent);
+                 })")
+            .await;
+        assert_eq!(inside, json!(true), "风电 is not found inside unspaced text");
+        let twin = b
+            .js("var a = document.querySelector('#search-results li.result-passage a.result-twin'); return a ? a.href : null")
+            .await;
+        let twin = twin.as_str().expect("a passage result links its English twin").to_string();
+        assert!(twin.starts_with(&url("en/chapters/")), "twin {twin}");
+        let (_, fragment) = twin.split_once('#').expect("the twin link names the passage");
+        b.client.goto(&twin).await.expect("open the twin");
+        let found = b
+            .js(&format!("return !!document.getElementById(decodeURIComponent('{fragment}'))"))
+            .await;
+        assert_eq!(found, json!(true), "{twin}: the twin passage is not there");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_keeps_the_sector_filter() {
+    with_browser(|b| async move {
+        let (all, _) = search_at(&b, &search_url("zh", "哈药", "")).await;
+        let (pharma, _) = search_at(&b, &search_url("zh", "哈药", "&sector=pharma")).await;
+        let (textiles, _) = search_at(&b, &search_url("zh", "哈药", "&sector=textiles")).await;
+        assert!(
+            !pharma.is_empty(),
+            "哈药 in the pharmaceutical sector finds nothing"
+        );
+        assert!(
+            pharma.len() <= all.len() && textiles.len() < pharma.len(),
+            "the sector filter does not narrow: all {}, pharma {}, textiles {}",
+            all.len(),
+            pharma.len(),
+            textiles.len()
+        );
+        let selected = b.js("return document.getElementById('sector').value").await;
+        assert_eq!(
+            selected,
+            json!("textiles"),
+            "the filter is not shown as chosen"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_works_from_disk_and_says_when_the_index_is_missing() {
+    let dir = site().dir.clone();
+    with_browser(move |b| async move {
+        for (lang, q, id) in [
+            ("en", "HPGC", "harbin-pharmaceutical-group"),
+            ("zh", "Boeing", "boeing"),
+        ] {
+            let address = format!("file://{}/{lang}/search/index.html?q={q}", dir.display());
+            let (hits, status) = search_at(&b, &address).await;
+            assert!(
+                hits.first().is_some_and(|h| h
+                    .href
+                    .ends_with(&format!("{lang}/enterprises/{id}/index.html"))),
+                "{address}: {status} {hits:?}"
+            );
+        }
+        let (hits, _) = search_at(
+            &b,
+            &format!(
+                "file://{}/zh/search/index.html?q=%E9%A3%8E%E7%94%B5",
+                dir.display()
+            ),
+        )
+        .await;
+        assert!(
+            hits.iter().any(|h| h.class == "result result-passage"),
+            "风电 from disk: {hits:?}"
+        );
+
+        // A copy of the search page without its index: the failure is said, not "No results".
+        let lone = tempfile::tempdir().expect("temporary folder");
+        let page = lone.path().join("en/search");
+        std::fs::create_dir_all(&page).expect("folders");
+        std::fs::copy(dir.join("en/search/index.html"), page.join("index.html")).expect("copy");
+        copy_tree(&dir.join("assets"), &lone.path().join("assets"));
+        let address = format!(
+            "file://{}/en/search/index.html?q=HPGC",
+            lone.path().display()
+        );
+        let (hits, status) = search_at(&b, &address).await;
+        let failed = b
+            .js("return document.getElementById('search-results').getAttribute('data-failed')")
+            .await;
+        assert!(hits.is_empty(), "{hits:?}");
+        assert_eq!(
+            json!(status),
+            failed,
+            "a missing index is not reported as such"
+        );
+    })
+    .await;
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("read folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy a file");
+        }
+    }
 }

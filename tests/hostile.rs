@@ -426,6 +426,16 @@ fn hostile_strings_reach_every_output_as_text() {
             let v: serde_json::Value = serde_json::from_str(text)
                 .unwrap_or_else(|e| panic!("{path} is not valid JSON: {e}"));
             all_strings(&v, &mut json_strings);
+        } else if path.contains("/search/") && path.ends_with(".js") {
+            // Search index files: `planbookSearch("kind", n, JSON);`.
+            let json = text
+                .split_once(',')
+                .and_then(|(_, rest)| rest.split_once(','))
+                .and_then(|(_, rest)| rest.trim_end().strip_suffix(");"))
+                .unwrap_or_else(|| panic!("{path} is not a search index script"));
+            let v: serde_json::Value = serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("{path} does not hold valid JSON: {e}"));
+            all_strings(&v, &mut json_strings);
         } else if path.ends_with(".xml") {
             json_strings.extend(parse_xml(path, text));
             assert!(
@@ -1013,7 +1023,7 @@ fn csv_cells_are_never_formulas() {
         root,
         "content/enterprises.yaml",
         &format!(
-            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    aliases: {{zh: [示例机械集团], en: [{}, {}]}}\n    sectors: [manufacturing]\n",
+            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    kind: company\n    aliases: {{zh: [示例机械集团], en: [{}, {}]}}\n    sectors: [manufacturing]\n    basis: {{public: a test entity}}\n",
             q(FORMULAS[0]),
             q(FORMULAS[1]),
             q(FORMULAS[2]),
