@@ -108,6 +108,9 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     let text = diags.to_string();
                     eprint!("{text}");
+                    if let Some(note) = diags.suppressed_note() {
+                        eprintln!("{note}");
+                    }
                     eprintln!(
                         "build failed: {}; {} was left untouched",
                         plural(diags.errors(), "error"),
@@ -178,6 +181,9 @@ fn main() -> ExitCode {
                 ),
                 Format::Text => {
                     print!("{diags}");
+                    if let Some(note) = diags.suppressed_note() {
+                        println!("{note}");
+                    }
                     if diags.is_empty() {
                         println!("check passed: no findings");
                     } else {
