@@ -150,10 +150,14 @@ fn floor_char_boundary(text: &str, mut pos: usize) -> usize {
     pos
 }
 
-/// A sorted, de-duplicated list of findings.
+/// A sorted, de-duplicated list of findings, and a count of those suppressed because they
+/// follow from one of them: one mistake gives one finding.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Findings that follow from an error already reported (a reference to a record that
+    /// failed to load, say): kept out of the list, only counted.
+    suppressed: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -161,8 +165,42 @@ impl Diagnostics {
         self.items.push(d);
     }
 
+    /// Adds `d`, or only counts it when it `follows` from an error already reported.
+    pub fn push_unless_follows(&mut self, d: Diagnostic, follows: bool) {
+        if follows {
+            self.suppressed.push(d);
+        } else {
+            self.items.push(d);
+        }
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.suppressed.extend(other.suppressed);
+    }
+
+    /// How many distinct findings were suppressed (and are not listed anyway).
+    pub fn suppressed(&self) -> usize {
+        let listed = self.sorted();
+        let mut v: Vec<&Diagnostic> = self
+            .suppressed
+            .iter()
+            .filter(|d| !listed.contains(d))
+            .collect();
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.kind.cmp(b.kind)));
+        v.dedup();
+        v.len()
+    }
+
+    /// "N further findings suppressed (they follow from the errors above)", when N > 0.
+    pub fn suppressed_note(&self) -> Option<String> {
+        match self.suppressed() {
+            0 => None,
+            1 => Some("1 further finding suppressed (it follows from the errors above)".into()),
+            n => Some(format!(
+                "{n} further findings suppressed (they follow from the errors above)"
+            )),
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -202,7 +240,7 @@ impl Diagnostics {
 
     /// Turns every warning into an error (used by `check`, which fails on any finding).
     pub fn all_as_errors(mut self) -> Self {
-        for d in &mut self.items {
+        for d in self.items.iter_mut().chain(&mut self.suppressed) {
             d.severity = Severity::Error;
         }
         self
@@ -326,6 +364,25 @@ mod tests {
             "{}",
             &shown[shown.len() - 80..]
         );
+    }
+
+    #[test]
+    fn follow_on_findings_are_counted_once_not_listed() {
+        let mut diags = Diagnostics::default();
+        let cause = Diagnostic::error("a.yaml", "yaml", "bad").at(1, 1);
+        let follow = Diagnostic::error("b.yaml", "reference", "unknown x `y`").at(2, 3);
+        diags.push(cause.clone());
+        diags.push_unless_follows(follow.clone(), true);
+        diags.push_unless_follows(follow.clone(), true);
+        assert_eq!((diags.len(), diags.suppressed()), (1, 1));
+        assert_eq!(
+            diags.suppressed_note().as_deref(),
+            Some("1 further finding suppressed (it follows from the errors above)")
+        );
+        diags.push_unless_follows(follow, false);
+        assert_eq!((diags.len(), diags.suppressed()), (2, 0));
+        assert_eq!(diags.suppressed_note(), None);
+        assert_eq!(diags.to_string().lines().count(), 2);
     }
 
     #[test]

@@ -111,6 +111,9 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     let text = diags.to_string();
                     eprint!("{text}");
+                    if let Some(note) = diags.suppressed_note() {
+                        eprintln!("{note}");
+                    }
                     // A swap that failed half-way says where the previous output is instead.
                     let moved = diags.sorted().iter().any(|d| d.kind == "swap");
                     eprintln!(
@@ -187,6 +190,9 @@ fn main() -> ExitCode {
                 ),
                 Format::Text => {
                     print!("{diags}");
+                    if let Some(note) = diags.suppressed_note() {
+                        println!("{note}");
+                    }
                     if diags.is_empty() {
                         println!("check passed: no findings");
                     } else {

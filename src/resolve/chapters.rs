@@ -57,7 +57,7 @@ pub(super) fn ids<'a>(
             .map(|c| (c.meta.value.id.as_str(), &c.meta.file)),
         diags,
     )
-    .quiet_if(failed)
+    .incomplete_if(failed)
 }
 
 /// One page per chapter, with its rendered bodies, sector and stale passages (parents and
@@ -103,14 +103,14 @@ pub(super) fn pages(
 }
 
 /// Links each part to its parent page, each page to its sector, and each section named in
-/// `chapter.yaml` to its sector as a passage. `quiet` when the Markdown already failed (a
-/// missing anchor is then not news).
+/// `chapter.yaml` to its sector as a passage. A missing anchor on a page whose Markdown failed
+/// (`markdown_failed[page]`) follows from that error.
 pub(super) fn link(
     chapters: &[RawChapter],
     pages: &mut [Page],
     sectors: &mut [Sector],
     ids: (&Ids, &Ids),
-    quiet: bool,
+    markdown_failed: &[bool],
     diags: &mut Diagnostics,
 ) {
     let (page_ids, sector_ids) = ids;
@@ -132,8 +132,7 @@ pub(super) fn link(
                 continue;
             };
             match section_units(&pages[i], anchor) {
-                None if quiet => {}
-                None => diags.push(
+                None => diags.push_unless_follows(
                     Diagnostic::error(
                         &mf.display,
                         "reference",
@@ -143,6 +142,7 @@ pub(super) fn link(
                     .hint(
                         "use a heading id from zh.md, or a passage anchor such as `heading-id-2`",
                     ),
+                    markdown_failed[i],
                 ),
                 Some(idx) => sectors[s].passages.push((i, idx)),
             }

@@ -23,7 +23,7 @@ pub(super) fn resolve<'a>(
         file.value.enterprises.iter().map(|e| (e.id.as_str(), ef)),
         diags,
     )
-    .quiet_if(failed);
+    .incomplete_if(failed);
     let lines = IdLines::new(ef);
     let enterprises = file
         .value

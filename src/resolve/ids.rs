@@ -52,8 +52,10 @@ impl<'f> IdLines<'f> {
 pub(super) struct Ids<'a> {
     map: HashMap<&'a str, usize>,
     what: &'static str,
-    /// The records' own file failed to load: unknown ids are not news.
-    quiet: bool,
+    /// Some records of this kind were lost to an error already reported (their file failed to
+    /// load, or an id was rejected as not a slug): an unknown id may name one of them, so
+    /// references to unknown ids follow from that error and are suppressed, not reported.
+    incomplete: bool,
 }
 
 impl<'a> Ids<'a> {
@@ -65,10 +67,12 @@ impl<'a> Ids<'a> {
         diags: &mut Diagnostics,
     ) -> Ids<'a> {
         let mut map = HashMap::new();
+        let mut incomplete = false;
         for (i, (id, file)) in ids.enumerate() {
             // Only a finding needs the position.
             let pos = || id_pos(file, id);
             if !is_slug(id) {
+                incomplete = true;
                 diags.push(
                     Diagnostic::error(&file.display, "id", format!("{what} id `{id}` is not a slug"))
                         .at_text(&file.text, pos(), id)
@@ -91,13 +95,29 @@ impl<'a> Ids<'a> {
         Ids {
             map,
             what,
-            quiet: false,
+            incomplete,
         }
     }
 
-    pub fn quiet_if(mut self, failed: &BTreeSet<&'static str>) -> Self {
-        self.quiet = failed.contains(self.what);
+    /// Marks the ids incomplete when a file of this kind of record failed to load.
+    pub fn incomplete_if(mut self, failed: &BTreeSet<&'static str>) -> Self {
+        self.incomplete |= failed.contains(self.what);
         self
+    }
+
+    /// Whether `id` is defined; if not, reports `finding` (or suppresses it when the ids are
+    /// incomplete, see `incomplete`).
+    pub fn require(
+        &self,
+        id: &str,
+        finding: impl FnOnce() -> Diagnostic,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let known = self.map.contains_key(id);
+        if !known {
+            diags.push_unless_follows(finding(), self.incomplete);
+        }
+        known
     }
 
     /// The index of `id`, referred to in `file` at byte `from`; unknown ids are reported there.
@@ -108,21 +128,20 @@ impl<'a> Ids<'a> {
         from: usize,
         diags: &mut Diagnostics,
     ) -> Option<usize> {
-        let found = self.map.get(id).copied();
-        if found.is_none() && !self.quiet {
-            let suggestion = crate::diag::suggest(id, self.map.keys().copied());
+        let finding = || {
             let d = Diagnostic::error(
                 &file.display,
                 "reference",
                 format!("unknown {} `{id}`", self.what),
             )
             .at_text(&file.text, from, id);
-            diags.push(match suggestion {
+            match crate::diag::suggest(id, self.map.keys().copied().filter(|k| is_slug(k))) {
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint(format!("define the {} first, or correct the id", self.what)),
-            });
-        }
-        found
+            }
+        };
+        self.require(id, finding, diags);
+        self.map.get(id).copied()
     }
 }
 

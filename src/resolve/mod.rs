@@ -153,8 +153,8 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
     let raw_html = config.output.html.raw_html;
     let rendered = chapters::render(&raw.chapters, &linkers, &enterprises, raw_html);
     let page_ids = chapters::ids(&raw.chapters, failed, diags);
-    // A passage the Markdown failed to produce is not reported again as a missing anchor.
-    let markdown_failed = rendered.iter().any(|(_, ds)| !ds.is_empty());
+    // A passage a page's Markdown failed to produce is not reported again as a missing anchor.
+    let markdown_failed: Vec<bool> = rendered.iter().map(|(_, ds)| !ds.is_empty()).collect();
     let mut pages = chapters::pages(&raw.chapters, rendered, &sector_ids, diags);
     let ids = (&page_ids, &sector_ids);
     chapters::link(
@@ -162,7 +162,7 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
         &mut pages,
         &mut sectors,
         ids,
-        markdown_failed,
+        &markdown_failed,
         diags,
     );
     mentions::collect(&pages, &mut enterprises);
@@ -177,8 +177,16 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
     let (mut sidebars, projects) = sidebars::resolve(&raw.sidebars, &mut links, diags);
     sidebars::place(&mut sidebars, &pages, failed, diags);
 
-    let targets = targets::resolve(&tgt_file, &pages, ids, &mut sectors, markdown_failed, diags);
-    targets::check_references(&targets, &tgt_file, &plan, failed, diags);
+    let target_ids = targets::ids(&tgt_file, failed, diags);
+    let targets = targets::resolve(
+        &tgt_file,
+        &pages,
+        ids,
+        &mut sectors,
+        &markdown_failed,
+        diags,
+    );
+    targets::check_references(&tgt_file, &plan, &target_ids, diags);
     mentions::sector_members(&enterprises, &mut sectors);
     Some(Site {
         config,

@@ -21,7 +21,7 @@ pub(super) fn resolve<'a>(
         file.value.sectors.iter().map(|s| (s.id.as_str(), sf)),
         diags,
     )
-    .quiet_if(failed);
+    .incomplete_if(failed);
     let lines = IdLines::new(sf);
     let mut sectors: Vec<Sector> = file
         .value

@@ -168,8 +168,7 @@ pub(super) fn place(
                 };
                 match sidebars.iter_mut().find(|s| s.number == number) {
                     Some(s) => s.page = Some(i),
-                    None if failed.contains("专栏 box") => {}
-                    None => diags.push(
+                    None => diags.push_unless_follows(
                         Diagnostic::error(
                             &p.source.get(lang).display,
                             "reference",
@@ -177,24 +176,25 @@ pub(super) fn place(
                         )
                         .at(u.line, 1)
                         .hint("add content/sidebars/N.yaml with this number, or correct it"),
+                        failed.contains("专栏 box"),
                     ),
                 }
             }
         }
     }
-    for s in sidebars.iter() {
-        if s.page.is_none() && !failed.contains("chapter") {
-            diags.push(
-                Diagnostic::warning(
-                    &s.path,
-                    "unused",
-                    format!("专栏 box {} is not placed in any chapter", s.number),
-                )
-                .hint(format!(
-                    "add a ```sidebar block holding {} where the box belongs",
-                    s.number
-                )),
-            );
-        }
+    for s in sidebars.iter().filter(|s| s.page.is_none()) {
+        // The chapter placing it may be one that failed to load.
+        diags.push_unless_follows(
+            Diagnostic::warning(
+                &s.path,
+                "unused",
+                format!("专栏 box {} is not placed in any chapter", s.number),
+            )
+            .hint(format!(
+                "add a ```sidebar block holding {} where the box belongs",
+                s.number
+            )),
+            failed.contains("chapter"),
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Targets and baselines: each tied to the passage that states it and to its sector, each
-//! baseline reference and headline target checked.
+//! baseline reference and headline target checked against the ids defined in targets.yaml
+//! (a target dropped because its chapter failed to load is still defined: no cascade).
 
 use super::ids::{IdLines, Ids, check_bi, id_pos};
 use super::{Page, Sector, Target};
@@ -8,24 +9,34 @@ use crate::load::Parsed;
 use crate::model::{PlanMeta, TargetRecord, TargetsFile};
 use std::collections::BTreeSet;
 
-/// The targets whose source passage exists, each registered with its sector. `quiet` when the
-/// Markdown already failed (a missing anchor is then not news).
+/// The ids defined in targets.yaml (duplicates and non-slugs reported).
+pub(super) fn ids<'a>(
+    file: &'a Parsed<TargetsFile>,
+    failed: &BTreeSet<&'static str>,
+    diags: &mut Diagnostics,
+) -> Ids<'a> {
+    let tf = &file.file;
+    Ids::new(
+        "target",
+        "{lang}/targets/#",
+        file.value.targets.iter().map(|t| (t.id.as_str(), tf)),
+        diags,
+    )
+    .incomplete_if(failed)
+}
+
+/// The targets whose source passage exists, each registered with its sector. A missing
+/// passage on a page whose Markdown failed (`markdown_failed[page]`) follows from that error.
 pub(super) fn resolve(
     file: &Parsed<TargetsFile>,
     pages: &[Page],
     ids: (&Ids, &Ids),
     sectors: &mut [Sector],
-    quiet: bool,
+    markdown_failed: &[bool],
     diags: &mut Diagnostics,
 ) -> Vec<Target> {
     let (page_ids, sector_ids) = ids;
     let tf = &file.file;
-    let _target_ids = Ids::new(
-        "target",
-        "{lang}/targets/#",
-        file.value.targets.iter().map(|t| (t.id.as_str(), tf)),
-        diags,
-    );
     let mut targets = Vec::new();
     let lines = IdLines::new(tf);
     for t in &file.value.targets {
@@ -45,9 +56,7 @@ pub(super) fn resolve(
             continue;
         };
         if !has_anchor(&pages[page], &t.source.anchor) {
-            if !quiet {
-                diags.push(missing_passage(file, pos, t));
-            }
+            diags.push_unless_follows(missing_passage(file, pos, t), markdown_failed[page]);
             continue;
         }
         if let Some(s) = sector {
@@ -79,42 +88,39 @@ fn missing_passage(file: &Parsed<TargetsFile>, pos: usize, t: &TargetRecord) -> 
     .hint("use the anchor of the passage that states the figure (see the page's ¶ links)")
 }
 
-/// Reports baselines and headline targets that name no target.
+/// Reports baselines and headline targets that name no target defined in targets.yaml.
 pub(super) fn check_references(
-    targets: &[Target],
     file: &Parsed<TargetsFile>,
     plan: &Parsed<PlanMeta>,
-    failed: &BTreeSet<&'static str>,
+    target_ids: &Ids,
     diags: &mut Diagnostics,
 ) {
-    let known = |id: &String| targets.iter().any(|x| &x.record.id == id);
-    for t in targets {
-        if let Some(b) = &t.record.baseline
-            && !known(b)
-        {
-            let pos = id_pos(&file.file, &t.record.id);
-            diags.push(
-                Diagnostic::error(
-                    &file.file.display,
-                    "reference",
-                    format!("unknown target `{b}` as the baseline of `{}`", t.record.id),
-                )
-                .at_text(&file.file.text, pos, b)
-                .hint("name the id of the baseline record this target is measured against"),
-            );
-        }
+    let tf = &file.file;
+    for t in &file.value.targets {
+        let Some(b) = &t.baseline else {
+            continue;
+        };
+        let finding = || {
+            Diagnostic::error(
+                &tf.display,
+                "reference",
+                format!("unknown target `{b}` as the baseline of `{}`", t.id),
+            )
+            .at_text(&tf.text, id_pos(tf, &t.id), b)
+            .hint("name the id of the baseline record this target is measured against")
+        };
+        target_ids.require(b, finding, diags);
     }
     for id in &plan.value.headline_targets {
-        if !failed.contains("target") && !known(id) {
-            diags.push(
-                Diagnostic::error(
-                    &plan.file.display,
-                    "reference",
-                    format!("unknown target `{id}` in headline_targets"),
-                )
-                .at_text(&plan.file.text, 0, id)
-                .hint("list ids from content/targets.yaml"),
-            );
-        }
+        let finding = || {
+            Diagnostic::error(
+                &plan.file.display,
+                "reference",
+                format!("unknown target `{id}` in headline_targets"),
+            )
+            .at_text(&plan.file.text, 0, id)
+            .hint("list ids from content/targets.yaml")
+        };
+        target_ids.require(id, finding, diags);
     }
 }
