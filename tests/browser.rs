@@ -219,9 +219,14 @@ impl Driver {
             "chromium-driver",
         );
         let profile = tempfile::tempdir().expect("a Chromium profile folder");
+        // Chromium's own scratch folders go inside the profile folder, which is removed after
+        // the process group is killed: a killed Chromium cannot clean up TMPDIR itself.
+        let scratch = profile.path().join("tmp");
+        std::fs::create_dir(&scratch).expect("a Chromium scratch folder");
         let port = free_port();
         let mut child = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &scratch)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
