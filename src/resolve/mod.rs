@@ -103,6 +103,14 @@ pub struct Enterprise {
     pub projects: Vec<usize>,
     /// Passages naming it in the Chinese text: (page, anchor), in reading order.
     pub mentions: Vec<(usize, String)>,
+    /// What it is: a Harbin company, a subsidiary, a partner, a product, ...
+    pub kind: EntityKind,
+    /// A subsidiary's group (`check` reports an unknown id; it is left out here).
+    pub parent: Option<usize>,
+    /// A product's or brand's maker.
+    pub maker: Option<usize>,
+    /// A partner's deal as the plan states it.
+    pub deal: Option<Bi<String>>,
 }
 
 #[derive(Debug)]
