@@ -77,6 +77,9 @@ pub struct Project {
     pub category: Bi<String>,
     pub sectors: Vec<usize>,
     pub enterprises: Vec<usize>,
+    /// Where each of `enterprises` (same order) is tied to the item: its own words or the
+    /// chapter text about it.
+    pub ties: Vec<TieSource>,
     pub note: Option<Bi<String>>,
 }
 
