@@ -1,7 +1,8 @@
-//! The list pages: sectors (a tree with counts), enterprises (alphabetical and by sector),
+//! The list pages: sectors (a tree with counts), enterprises (by kind, alphabetical, by sector),
 //! projects (every 专栏 box's items, filterable by sector), targets (tables and charts), the
 //! glossary, and the data downloads page.
 
+use super::enterprise::KindGroup;
 use super::frame::PageSpec;
 use super::home::SectorCard;
 use super::parts::{
@@ -30,6 +31,7 @@ struct SectorBranch {
 #[derive(Serialize)]
 struct EnterprisesView {
     alphabetical: Vec<EnterpriseEntry>,
+    by_kind: Vec<KindGroup>,
     by_sector: Vec<SectorEnterprises>,
 }
 
@@ -38,6 +40,8 @@ struct EnterpriseEntry {
     name: String,
     other_name: String,
     url: String,
+    kind: String,
+    kind_id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -182,6 +186,8 @@ impl Renderer<'_> {
                     name: e.name.get(lang).clone(),
                     other_name: e.name.get(lang.other()).clone(),
                     url: enterprise_url(lang, &e.id),
+                    kind: self.tr(lang, &format!("kind_{}", e.kind.id())),
+                    kind_id: e.kind.id(),
                 };
                 (sort_key(e.name.get(lang), lang), entry)
             })
@@ -200,6 +206,7 @@ impl Renderer<'_> {
             .collect();
         let view = EnterprisesView {
             alphabetical: alpha.into_iter().map(|a| a.1).collect(),
+            by_kind: self.enterprises_by_kind(lang, &(0..s.enterprises.len()).collect::<Vec<_>>()),
             by_sector,
         };
         self.list_page(

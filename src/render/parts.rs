@@ -50,6 +50,8 @@ pub(super) struct TargetView {
     pub display: String,
     pub value: f64,
     pub year: Option<i32>,
+    /// The year, or the period a period average is for ("2001–2005 average").
+    pub period: String,
     pub kind: Option<String>,
     pub sector: Option<SectorRef>,
     pub source_url: String,
@@ -194,6 +196,7 @@ impl Renderer<'_> {
             display,
             value: r.value,
             year: r.year,
+            period: numbers::period(&r.label.zh, r.year, lang),
             kind: self.strings.get(lang).get(kind).cloned(),
             sector: x.sector.map(|si| self.sector_ref(lang, si)),
             source_url: format!(
@@ -263,7 +266,7 @@ fn chart_bar(r: &crate::model::TargetRecord, lang: Lang, class: &'static str) ->
         text: format!(
             "{} ({})",
             numbers::display(r.value, &r.unit.zh, &r.unit.en, lang),
-            r.year.map(|y| y.to_string()).unwrap_or_default()
+            numbers::period(&r.label.zh, r.year, lang)
         ),
         class,
     }

@@ -57,10 +57,23 @@ pub(super) fn resolve<'a>(
                 parent: relation(&e.parent),
                 maker: relation(&e.maker),
                 deal: e.deal.clone(),
+                deal_with: vec![],
             }
         })
         .collect();
     (enterprises, ids)
+}
+
+/// The entities each partner's deal names in its Chinese, itself left out.
+pub(super) fn deal_parties(enterprises: &mut [Enterprise], zh: &Linker) {
+    for i in 0..enterprises.len() {
+        let Some(deal) = &enterprises[i].deal else {
+            continue;
+        };
+        let mut parties: Vec<usize> = zh.find(&deal.zh).into_iter().filter(|&e| e != i).collect();
+        parties.dedup();
+        enterprises[i].deal_with = parties;
+    }
 }
 
 /// A name finder per language over every enterprise's name and aliases (Latin names on word

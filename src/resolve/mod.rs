@@ -114,6 +114,8 @@ pub struct Enterprise {
     pub maker: Option<usize>,
     /// A partner's deal as the plan states it.
     pub deal: Option<Bi<String>>,
+    /// The other entities the deal's Chinese names (Kelch's names 哈量集团).
+    pub deal_with: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -160,6 +162,7 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
     let (mut sectors, sector_ids) = sectors::resolve(&sectors_file, failed, diags);
     let (mut enterprises, ent_ids) = entities::resolve(&ent_file, &sector_ids, failed, diags);
     let linkers = entities::linkers(&enterprises);
+    entities::deal_parties(&mut enterprises, &linkers.zh);
 
     let raw_html = config.output.html.raw_html;
     let rendered = chapters::render(&raw.chapters, &linkers, &enterprises, raw_html);

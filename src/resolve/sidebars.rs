@@ -142,7 +142,11 @@ fn project(
     }
     let ties = ents
         .iter()
-        .map(|&e| it.basis.get(&links.enterprises[e].id).map_or(TieSource::Item, |b| b.by))
+        .map(|&e| {
+            it.basis
+                .get(&links.enterprises[e].id)
+                .map_or(TieSource::Item, |b| b.by)
+        })
         .collect();
     projects.push(Project {
         id: it.id.clone(),
