@@ -66,13 +66,13 @@ pub(super) fn resolve<'a>(
 
 /// The entities each partner's deal names in its Chinese, itself left out.
 pub(super) fn deal_parties(enterprises: &mut [Enterprise], zh: &Linker) {
-    for i in 0..enterprises.len() {
-        let Some(deal) = &enterprises[i].deal else {
-            continue;
-        };
-        let mut parties: Vec<usize> = zh.find(&deal.zh).into_iter().filter(|&e| e != i).collect();
-        parties.dedup();
-        enterprises[i].deal_with = parties;
+    for (i, e) in enterprises.iter_mut().enumerate() {
+        if let Some(deal) = &e.deal {
+            let mut parties: Vec<usize> =
+                zh.find(&deal.zh).into_iter().filter(|&p| p != i).collect();
+            parties.dedup();
+            e.deal_with = parties;
+        }
     }
 }
 
