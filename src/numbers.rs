@@ -81,11 +81,12 @@ fn group(s: &str) -> String {
 }
 
 /// What period a figure is for, as a reader of `lang` should read it: an average over the 10th
-/// Five-Year Plan period ("十五"期间, labelled by the plan) is "2001–2005 average", an average
-/// annual growth aimed at for 2010 is "2006–2010 average", any other figure its year.
+/// Five-Year Plan period ("十五"期间, or an average annual figure for 2005) is "2001–2005
+/// average", an average annual growth aimed at for 2010 is "2006–2010 average", any other
+/// figure its year.
 pub fn period(label_zh: &str, year: Option<i32>, lang: Lang) -> String {
     let average = label_zh.contains("年均");
-    let span = if label_zh.contains("十五") {
+    let span = if label_zh.contains("十五") || (average && year == Some(2005)) {
         Some((2001, 2005))
     } else if average && year == Some(2010) {
         Some((2006, 2010))
@@ -164,6 +165,10 @@ mod tests {
         assert_eq!(
             period("工业增加值年均增长", Some(2010), Lang::En),
             "2006–2010 average"
+        );
+        assert_eq!(
+            period("年均增长预期目标", Some(2005), Lang::En),
+            "2001–2005 average"
         );
         assert_eq!(period("全部工业增加值", Some(2005), Lang::En), "2005");
         assert_eq!(period("全部工业增加值", None, Lang::En), "");
