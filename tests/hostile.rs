@@ -311,6 +311,17 @@ fn executable(html: &str) -> Vec<String> {
         // Inline scripts are the theme's own (the same as in the plain mini book) or came from
         // content.
         let inline = t.attrs.iter().all(|(a, _)| a != "src");
+        // A JSON-LD block is data, never run; it must not hold a `<` that could end it.
+        let data_block = t
+            .attrs
+            .iter()
+            .any(|(a, v)| a == "type" && v == "application/ld+json");
+        if t.name == "script" && data_block {
+            if t.raw_text.contains('<') {
+                found.push(format!("markup inside JSON-LD: {}", t.raw_text));
+            }
+            continue;
+        }
         if t.name == "script"
             && (t.raw_text.contains("alert")
                 || inline && !theme_inline_scripts().contains(t.raw_text.trim()))
@@ -1013,7 +1024,7 @@ fn csv_cells_are_never_formulas() {
         root,
         "content/enterprises.yaml",
         &format!(
-            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    aliases: {{zh: [示例机械集团], en: [{}, {}]}}\n    sectors: [manufacturing]\n",
+            "enterprises:\n  - id: example-machinery\n    name: {{zh: {}, en: {}}}\n    aliases: {{zh: [示例机械集团], en: [{}, {}]}}\n    sectors: [manufacturing]\n    kind: company\n    basis: {{public: a test record}}\n",
             q(FORMULAS[0]),
             q(FORMULAS[1]),
             q(FORMULAS[2]),

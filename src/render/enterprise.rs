@@ -30,7 +30,8 @@ struct EnterprisePage<'a> {
     deal: Option<&'a str>,
     /// The entities the deal is with, linked.
     deal_with: Vec<NamedLink>,
-    /// schema.org JSON-LD, `</` escaped so it cannot close its script element.
+    /// schema.org JSON-LD, `<`, `>` and `&` written as JSON escapes so it cannot end its script
+    /// element.
     json_ld: String,
     sectors: Vec<SectorRef>,
     projects: Vec<ProjectRef>,
@@ -142,7 +143,9 @@ impl Renderer<'_> {
         }
         serde_json::to_string(&ld)
             .unwrap_or_default()
-            .replace("</", "<\\/")
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
     }
 }
 
