@@ -78,10 +78,12 @@ pub fn bars(id: &str, title: &str, legend: &[(&str, &str)], rows: &[Row]) -> Str
     )
 }
 
-/// Approximate width of text at 12px: CJK characters are square, Latin ones about half.
+/// Width of text at 12px, erring wide so a value label is never cut: CJK characters and the
+/// dashes and punctuation a CJK font draws full-width (U+2000 and up) are square, Latin ones a
+/// little over half (tests/browser.rs checks every label ends inside its chart at 375 px).
 fn text_width(s: &str) -> f64 {
     s.chars()
-        .map(|c| if (c as u32) >= 0x2E80 { 12.0 } else { 6.6 })
+        .map(|c| if (c as u32) >= 0x2000 { 12.0 } else { 7.2 })
         .sum()
 }
 
