@@ -1,10 +1,15 @@
 //! Machine-readable output: the contract's data files (JSON and CSV, cells neutralised against
 //! spreadsheet formula injection), sitemap.xml with hreflang alternates (an index of
 //! sitemap-N.xml past the protocol's 50,000 URLs or 50 MB), robots.txt and a downloads page.
+//! CSVs start with a UTF-8 byte-order mark (so Excel reads them as UTF-8), hold the columns
+//! their Table Schema in `package` lists, and carry absolute URLs when `site-url` is set.
+
+mod package;
 
 use crate::entity_checks::Entities;
 use crate::escape;
 use crate::model::{Bi, Lang, TargetKind, TieBasis, TieSource};
+use crate::numbers::period;
 use crate::render::{OutFile, chapter_url, enterprise_url, sector_url, sidebar_url};
 use crate::resolve::{Project, Site};
 use serde_json::{Value, json};
@@ -59,8 +64,10 @@ pub fn files(site: &Site, entities: &Entities) -> Vec<OutFile> {
             "sector": t.sector.map(|x| s.sectors[x].id.clone()),
             "url": bi_url(|l| format!("{}#{}", chapter_url(l, &s.pages[t.page].id), r.source.anchor)),
             "approx": r.approx, "qualifier": r.qualifier.as_ref().map(bi), "baseline": r.baseline,
+            "period": {"zh": period(&r.label.zh, r.year, Lang::Zh), "en": period(&r.label.zh, r.year, Lang::En)},
         })
     }).collect();
+    let base = s.config.output.html.site_url.as_deref();
     let mut out = Vec::new();
     for (name, key, rows) in [
         ("enterprises", "enterprises", &enterprises),
@@ -76,9 +83,15 @@ pub fn files(site: &Site, entities: &Entities) -> Vec<OutFile> {
         });
         out.push(OutFile {
             path: format!("data/{name}.csv"),
-            bytes: csv(rows),
+            bytes: csv(rows, package::fields(name), base),
         });
     }
+    let mut bytes = serde_json::to_vec_pretty(&package::descriptor(&s.config)).unwrap_or_default();
+    bytes.push(b'\n');
+    out.push(OutFile {
+        path: "data/datapackage.json".into(),
+        bytes,
+    });
     out
 }
 
@@ -105,42 +118,51 @@ fn tie_bases<'a>(
         .filter_map(move |&e| ties?.get(&site.enterprises[e].id))
 }
 
-/// Flattens records into CSV: `{zh,en}` objects become `field_zh`/`field_en`, lists join with `;`.
-fn csv(rows: &[Value]) -> Vec<u8> {
-    let mut header: Vec<String> = Vec::new();
-    let flat: Vec<Vec<(String, String)>> = rows
-        .iter()
-        .map(|r| {
-            let mut cells = Vec::new();
-            if let Value::Object(m) = r {
-                for (k, v) in m {
-                    flatten(k, v, &mut cells);
-                }
+/// The UTF-8 byte-order mark, which tells Excel a CSV is UTF-8.
+pub const BOM: &str = "\u{feff}";
+
+/// Writes records as CSV with the columns `fields` lists, in that order: `{zh,en}` objects
+/// become `field_zh`/`field_en`, lists join with `;`, site-relative URLs become absolute under
+/// `base` when given. Starts with a byte-order mark.
+fn csv(rows: &[Value], fields: &[package::Field], base: Option<&str>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    let _ = w.write_record(fields.iter().map(|f| f.name));
+    for r in rows {
+        let mut cells = Vec::new();
+        if let Value::Object(m) = r {
+            for (k, v) in m {
+                flatten(k, v, &mut cells);
             }
-            for (k, _) in &cells {
-                if !header.contains(k) {
-                    header.push(k.clone());
+        }
+        let rec = fields.iter().map(|f| {
+            let cell = cells
+                .iter()
+                .find(|(k, _)| k == f.name)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default();
+            let cell = match base {
+                Some(base) if f.name.starts_with("url") || f.name == "mentions" => {
+                    absolute(cell, base)
                 }
-            }
-            cells
-        })
-        .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(&header);
-    for cells in flat {
-        let rec: Vec<String> = header
-            .iter()
-            .map(|h| {
-                cells
-                    .iter()
-                    .find(|(k, _)| k == h)
-                    .map(|(_, v)| neutralise_formula(v))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let _ = w.write_record(&rec);
+                _ => cell.to_string(),
+            };
+            neutralise_formula(&cell)
+        });
+        let _ = w.write_record(rec);
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// Each `;`-separated site-relative URL of `cell` made absolute under `base`.
+fn absolute(cell: &str, base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    cell.split(';')
+        .map(|u| match u.strip_prefix('/') {
+            Some(rest) => format!("{base}/{rest}"),
+            None => u.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// A cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a

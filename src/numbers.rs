@@ -80,6 +80,29 @@ fn group(s: &str) -> String {
     }
 }
 
+/// What period a figure is for, as a reader of `lang` should read it: an average over the 10th
+/// Five-Year Plan period ("十五"期间, or an average annual figure for 2005) is "2001–2005
+/// average", an average annual growth aimed at for 2010 is "2006–2010 average", any other
+/// figure its year.
+pub fn period(label_zh: &str, year: Option<i32>, lang: Lang) -> String {
+    let average = label_zh.contains("年均");
+    let span = if label_zh.contains("十五") || (average && year == Some(2005)) {
+        Some((2001, 2005))
+    } else if average && year == Some(2010) {
+        Some((2006, 2010))
+    } else {
+        None
+    };
+    match (span, lang) {
+        (Some((a, b)), Lang::Zh) if average => format!("{a}—{b}年年均"),
+        (Some((a, b)), Lang::Zh) => format!("{a}—{b}年"),
+        (Some((a, b)), Lang::En) if average => format!("{a}–{b} average"),
+        (Some((a, b)), Lang::En) => format!("{a}–{b}"),
+        (None, Lang::Zh) => year.map(|y| format!("{y}年")).unwrap_or_default(),
+        (None, Lang::En) => year.map(|y| y.to_string()).unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +151,26 @@ mod tests {
             display(5000.0, "辆", "vehicles", Lang::En),
             "5,000 vehicles"
         );
+    }
+
+    #[test]
+    fn period_averages_say_so() {
+        let growth = "“十五”期间全部工业增加值年均增长";
+        assert_eq!(period(growth, Some(2005), Lang::En), "2001–2005 average");
+        assert_eq!(period(growth, Some(2005), Lang::Zh), "2001—2005年年均");
+        assert_eq!(
+            period("“十五”期间工业固定资产投资", Some(2005), Lang::En),
+            "2001–2005"
+        );
+        assert_eq!(
+            period("工业增加值年均增长", Some(2010), Lang::En),
+            "2006–2010 average"
+        );
+        assert_eq!(
+            period("年均增长预期目标", Some(2005), Lang::En),
+            "2001–2005 average"
+        );
+        assert_eq!(period("全部工业增加值", Some(2005), Lang::En), "2005");
+        assert_eq!(period("全部工业增加值", None, Lang::En), "");
     }
 }

@@ -1576,6 +1576,77 @@ async fn search_works_from_disk_and_says_when_the_index_is_missing() {
     .await;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 15. The investor's pages: a sector's goals in the first phone screen, charts whose every value
+// label is inside the chart and the window, and the project explorer's filters.
+
+/// Where the sector brief's first goal starts, and the window's height.
+const FIRST_GOAL: &str = "var g = document.querySelector('.brief-targets li');
+    if (!g) return null;
+    return { top: g.getBoundingClientRect().top, bottom: g.getBoundingClientRect().bottom, height: window.innerHeight };";
+
+/// Chart texts that end outside their chart or the window.
+const CLIPPED_LABELS: &str = "var w = window.innerWidth, out = [];
+    document.querySelectorAll('figure.chart svg').forEach(function (svg) {
+      var box = svg.getBoundingClientRect();
+      svg.querySelectorAll('text').forEach(function (t) {
+        var r = t.getBoundingClientRect();
+        if (r.right > box.right + 1 || r.right > w) out.push(t.textContent + ' ends at ' + Math.round(r.right) + 'px');
+      });
+      var cap = svg.parentNode.querySelector('figcaption');
+      if (!cap || cap.getBoundingClientRect().top > box.top) out.push('caption below its chart');
+    });
+    return out;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_shows_a_sectors_goals_first_and_whole_charts() {
+    with_browser(|b| async move {
+        b.resize_viewport(PHONE, PHONE_HEIGHT).await;
+        let mut problems = Vec::new();
+        let mut with_goals = 0;
+        for lang in LANGS {
+            let dir = site().dir.join(lang).join("sectors");
+            let mut pages: Vec<String> = std::fs::read_dir(&dir)
+                .expect("sectors folder")
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().join("index.html").is_file())
+                .map(|e| {
+                    format!(
+                        "{lang}/sectors/{}/index.html",
+                        e.file_name().to_string_lossy()
+                    )
+                })
+                .collect();
+            pages.sort();
+            pages.push(format!("{lang}/targets/index.html"));
+            for page in pages {
+                b.goto(&page).await;
+                let goal = b.js(FIRST_GOAL).await;
+                if let (Some(bottom), Some(height)) =
+                    (goal["bottom"].as_f64(), goal["height"].as_f64())
+                {
+                    with_goals += 1;
+                    if bottom > height {
+                        problems.push(format!(
+                            "{page}: the first goal ends at {bottom:.0}px of {height:.0}px"
+                        ));
+                    }
+                }
+                let clipped = b.js(CLIPPED_LABELS).await;
+                if clipped.as_array().is_some_and(|a| !a.is_empty()) {
+                    problems.push(format!("{page}: {clipped}"));
+                }
+            }
+        }
+        assert!(
+            with_goals >= 10,
+            "only {with_goals} sector pages list goals"
+        );
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    })
+    .await;
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("folder");
     for entry in std::fs::read_dir(from).expect("read folder").flatten() {
@@ -1586,4 +1657,30 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(&path, to.join(entry.file_name())).expect("copy a file");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_project_explorer_filters_by_enterprise_and_kind() {
+    with_browser(|b| async move {
+        b.goto("en/projects/index.html").await;
+        let pick = |select: &str, value: &str| {
+            format!(
+                "var s = document.querySelector('{select}'); s.value = '{value}';
+                 s.dispatchEvent(new Event('change'));
+                 var shown = Array.from(document.querySelectorAll('.box-items li')).filter(function (li) {{ return !li.hidden; }});
+                 return shown.map(function (li) {{ return li.getAttribute('data-enterprises') + '|' + li.getAttribute('data-kinds'); }});"
+            )
+        };
+        let shown = b.js(&pick("#enterprise-filter", "harbin-measuring-cutting-tool-group")).await;
+        let shown = shown.as_array().expect("a list");
+        assert!(!shown.is_empty(), "the enterprise filter shows its projects");
+        assert!(shown.iter().all(|s| s.as_str().unwrap().contains("harbin-measuring-cutting-tool-group")));
+        b.js(&pick("#enterprise-filter", "")).await;
+        let parks = b.js(&pick("#kind-filter", "park")).await;
+        let parks = parks.as_array().expect("a list");
+        assert!(!parks.is_empty() && parks.iter().all(|s| s.as_str().unwrap().split('|').nth(1).is_some_and(|k| k.split(' ').any(|k| k == "park"))), "{parks:?}");
+        let all = b.js(&pick("#kind-filter", "")).await;
+        assert!(all.as_array().unwrap().len() > 250, "clearing the filter shows every project");
+    })
+    .await;
 }

@@ -311,6 +311,17 @@ fn executable(html: &str) -> Vec<String> {
         // Inline scripts are the theme's own (the same as in the plain mini book) or came from
         // content.
         let inline = t.attrs.iter().all(|(a, _)| a != "src");
+        // A JSON-LD block is data, never run; it must not hold a `<` that could end it.
+        let data_block = t
+            .attrs
+            .iter()
+            .any(|(a, v)| a == "type" && v == "application/ld+json");
+        if t.name == "script" && data_block {
+            if t.raw_text.contains('<') {
+                found.push(format!("markup inside JSON-LD: {}", t.raw_text));
+            }
+            continue;
+        }
         if t.name == "script"
             && (t.raw_text.contains("alert")
                 || inline && !theme_inline_scripts().contains(t.raw_text.trim()))

@@ -50,6 +50,8 @@ pub(super) struct TargetView {
     pub display: String,
     pub value: f64,
     pub year: Option<i32>,
+    /// The year, or the period a period average is for ("2001–2005 average").
+    pub period: String,
     pub kind: Option<String>,
     pub sector: Option<SectorRef>,
     pub source_url: String,
@@ -176,13 +178,7 @@ impl Renderer<'_> {
         let s = self.site;
         let x = &s.targets[i];
         let r = &x.record;
-        let mut display = numbers::display(r.value, &r.unit.zh, &r.unit.en, lang);
-        if let Some(q) = &r.qualifier {
-            display = match lang {
-                Lang::Zh => format!("{display}{}", q.zh),
-                Lang::En => format!("{} {display}", q.en),
-            };
-        }
+        let display = figure(r, lang);
         let kind = if r.kind == TargetKind::Target {
             "kind_target"
         } else {
@@ -194,6 +190,7 @@ impl Renderer<'_> {
             display,
             value: r.value,
             year: r.year,
+            period: numbers::period(&r.label.zh, r.year, lang),
             kind: self.strings.get(lang).get(kind).cloned(),
             sector: x.sector.map(|si| self.sector_ref(lang, si)),
             source_url: format!(
@@ -204,10 +201,11 @@ impl Renderer<'_> {
         }
     }
 
-    /// Baseline-vs-target pairs, then percentage targets, as SVG bar charts.
+    /// Baseline-vs-target pairs (one chart per unit), then percentage targets, one chart per
+    /// measure (growth rates, shares, cuts), as SVG bar charts: never two measures on one scale.
     pub(super) fn chart(&self, lang: Lang, id: &str, targets: &[usize]) -> String {
         let mut pairs: BTreeMap<String, Vec<chart::Row>> = BTreeMap::new();
-        let mut percents = Vec::new();
+        let mut percents: BTreeMap<&'static str, Vec<chart::Row>> = BTreeMap::new();
         for &i in targets {
             let r = &self.site.targets[i].record;
             let baseline = r
@@ -222,50 +220,85 @@ impl Renderer<'_> {
                         chart_bar(r, lang, "bar-target"),
                     ],
                 };
-                pairs.entry(r.unit.get(lang).clone()).or_default().push(row);
+                // Percentages are split by measure; other figures by unit.
+                let key = if r.unit.zh == "%" {
+                    self.tr(lang, &format!("chart_pairs_{}", measure(&r.label.zh)))
+                } else {
+                    format!("{} ({})", self.tr(lang, "chart_pairs"), r.unit.get(lang))
+                };
+                pairs.entry(key).or_default().push(row);
             } else if r.kind == TargetKind::Target && r.unit.zh == "%" {
-                percents.push(chart::Row {
-                    label: r.label.get(lang).clone(),
-                    bars: vec![chart::Bar {
-                        value: r.value,
-                        text: numbers::display(r.value, "%", "%", lang),
-                        class: "bar-target",
-                    }],
-                });
+                percents
+                    .entry(measure(&r.label.zh))
+                    .or_default()
+                    .push(chart::Row {
+                        label: r.label.get(lang).clone(),
+                        bars: vec![chart_bar(r, lang, "bar-target")],
+                    });
             }
         }
         let base = self.tr(lang, "chart_baseline");
         let target = self.tr(lang, "chart_target");
         let mut out = String::new();
-        for (k, (unit, rows)) in pairs.iter().enumerate() {
-            let title = format!("{} ({unit})", self.tr(lang, "chart_pairs"));
+        for (k, (title, rows)) in pairs.iter().enumerate() {
             out.push_str(&chart::bars(
                 &format!("{id}-p{k}"),
-                &title,
+                title,
                 &[("bar-base", &base), ("bar-target", &target)],
                 rows,
             ));
         }
-        out.push_str(&chart::bars(
-            &format!("{id}-pct"),
-            &self.tr(lang, "chart_percent"),
-            &[],
-            &percents,
-        ));
+        for (measure, rows) in &percents {
+            out.push_str(&chart::bars(
+                &format!("{id}-{measure}"),
+                &self.tr(lang, &format!("chart_{measure}")),
+                &[],
+                rows,
+            ));
+        }
         out
     }
 }
 
-/// A bar of a baseline-vs-target pair: the figure and its year.
+/// Which measure a percentage is, from the plan's Chinese label: a growth rate, a share, a cut
+/// (降低, 下降, 减少), or another rate; each is charted on its own.
+fn measure(label_zh: &str) -> &'static str {
+    if ["降低", "下降", "减少"]
+        .iter()
+        .any(|w| label_zh.contains(w))
+    {
+        "cut"
+    } else if label_zh.contains("增长") {
+        "growth"
+    } else if ["比重", "占", "份额"].iter().any(|w| label_zh.contains(w)) {
+        "share"
+    } else {
+        "rate"
+    }
+}
+
+/// A bar: the figure as the plan qualifies it (以上, "or more") and the year or period it is for.
 fn chart_bar(r: &crate::model::TargetRecord, lang: Lang, class: &'static str) -> chart::Bar {
     chart::Bar {
         value: r.value,
         text: format!(
             "{} ({})",
-            numbers::display(r.value, &r.unit.zh, &r.unit.en, lang),
-            r.year.map(|y| y.to_string()).unwrap_or_default()
+            figure(r, lang),
+            numbers::period(&r.label.zh, r.year, lang)
         ),
         class,
+    }
+}
+
+/// A figure with its unit and the plan's qualifier: "60%以上", "60% or more".
+pub(super) fn figure(r: &crate::model::TargetRecord, lang: Lang) -> String {
+    let display = numbers::display(r.value, &r.unit.zh, &r.unit.en, lang);
+    match (&r.qualifier, lang) {
+        (Some(q), Lang::Zh) => format!("{display}{}", q.zh),
+        // "or more" (以上) follows the figure; "more than" (多) goes before it.
+        (Some(q), Lang::En) if q.en.starts_with("or ") => format!("{display} {}", q.en),
+        (Some(q), Lang::En) => format!("{} {display}", q.en),
+        (None, _) => display,
     }
 }
 

@@ -1,12 +1,15 @@
-//! A sector's page: its passages of the plan, pages, targets and chart, projects and
-//! enterprises, gathered over the sector and its sub-sectors.
+//! A sector's page as a brief for an investor: it opens with the sector's targets, counts and
+//! links for its key projects and its enterprises by kind, and its sub-sectors; then the plan's
+//! passages, the targets' table and chart, the projects with who is behind them, gathered over
+//! the sector and its sub-sectors.
 
+use super::enterprise::KindGroup;
 use super::frame::{Link, PageSpec};
 use super::parts::{NamedLink, ProjectRef, SectorRef, TargetView};
 use super::{OutFile, Renderer, chapter_url, root_of, sector_url};
 use crate::diag::Diagnostic;
 use crate::markdown::{ROOT, UnitKind};
-use crate::model::Lang;
+use crate::model::{Lang, TargetKind};
 use serde::Serialize;
 
 /// `sector.html`'s own values.
@@ -25,8 +28,20 @@ struct SectorPage<'a> {
     pages: Vec<Link>,
     passages: Vec<Passage<'a>>,
     targets: Vec<TargetView>,
+    /// The goals among `targets`, which the brief lists first.
+    goals: Vec<TargetView>,
     chart: String,
-    projects: Vec<ProjectRef>,
+    projects: Vec<SectorProject>,
+    /// The sector's enterprises grouped by kind: companies apart from partners, products, ...
+    kinds: Vec<KindGroup>,
+    enterprise_count: usize,
+}
+
+/// A key project with the enterprises the plan ties to it.
+#[derive(Serialize)]
+struct SectorProject {
+    #[serde(flatten)]
+    project: ProjectRef,
     enterprises: Vec<NamedLink>,
 }
 
@@ -78,12 +93,21 @@ impl Renderer<'_> {
                     .collect(),
                 passages: self.sector_passages(lang, &family, &root_of(&path)),
                 targets: targets.iter().map(|&t| self.target_view(lang, t)).collect(),
+                goals: targets
+                    .iter()
+                    .filter(|&&t| s.targets[t].record.kind == TargetKind::Target)
+                    .map(|&t| self.target_view(lang, t))
+                    .collect(),
                 chart: self.chart(lang, &format!("chart-{}", x.id), &targets),
                 projects: projects
                     .iter()
-                    .map(|&p| self.project_ref(lang, p))
+                    .map(|&p| SectorProject {
+                        project: self.project_ref(lang, p),
+                        enterprises: self.enterprise_links_sorted(lang, &s.projects[p].enterprises),
+                    })
                     .collect(),
-                enterprises: self.enterprise_links_sorted(lang, &ents),
+                kinds: self.enterprises_by_kind(lang, &ents),
+                enterprise_count: ents.len(),
             },
         };
         let spec = PageSpec {

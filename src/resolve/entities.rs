@@ -1,4 +1,4 @@
-//! Enterprises: their ids, names, aliases and sectors, and the name finders (one per language)
+//! Enterprises: their ids, names, aliases, sectors, kinds and relations (parent, maker, deal), and the name finders (one per language)
 //! that turn their names in the text into links and mentions.
 
 use super::Enterprise;
@@ -7,7 +7,7 @@ use crate::diag::Diagnostics;
 use crate::linker::Linker;
 use crate::load::Parsed;
 use crate::model::{Bi, EnterprisesFile, Lang};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The enterprises of `enterprises.yaml` with their sectors looked up, and their ids.
 pub(super) fn resolve<'a>(
@@ -25,6 +25,15 @@ pub(super) fn resolve<'a>(
     )
     .incomplete_if(failed);
     let lines = IdLines::new(ef);
+    // Relations are checked (with findings) by `entity_checks`; here they are only looked up.
+    let index: HashMap<&str, usize> = file
+        .value
+        .enterprises
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let relation = |id: &Option<String>| id.as_deref().and_then(|id| index.get(id).copied());
     let enterprises = file
         .value
         .enterprises
@@ -44,10 +53,27 @@ pub(super) fn resolve<'a>(
                 sectors,
                 projects: vec![],
                 mentions: vec![],
+                kind: e.kind,
+                parent: relation(&e.parent),
+                maker: relation(&e.maker),
+                deal: e.deal.clone(),
+                deal_with: vec![],
             }
         })
         .collect();
     (enterprises, ids)
+}
+
+/// The entities each partner's deal names in its Chinese, itself left out.
+pub(super) fn deal_parties(enterprises: &mut [Enterprise], zh: &Linker) {
+    for (i, e) in enterprises.iter_mut().enumerate() {
+        if let Some(deal) = &e.deal {
+            let mut parties: Vec<usize> =
+                zh.find(&deal.zh).into_iter().filter(|&p| p != i).collect();
+            parties.dedup();
+            e.deal_with = parties;
+        }
+    }
 }
 
 /// A name finder per language over every enterprise's name and aliases (Latin names on word

@@ -77,6 +77,9 @@ pub struct Project {
     pub category: Bi<String>,
     pub sectors: Vec<usize>,
     pub enterprises: Vec<usize>,
+    /// Where each of `enterprises` (same order) is tied to the item: its own words or the
+    /// chapter text about it.
+    pub ties: Vec<TieSource>,
     pub note: Option<Bi<String>>,
 }
 
@@ -103,6 +106,16 @@ pub struct Enterprise {
     pub projects: Vec<usize>,
     /// Passages naming it in the Chinese text: (page, anchor), in reading order.
     pub mentions: Vec<(usize, String)>,
+    /// What it is: a Harbin company, a subsidiary, a partner, a product, ...
+    pub kind: EntityKind,
+    /// A subsidiary's group (`check` reports an unknown id; it is left out here).
+    pub parent: Option<usize>,
+    /// A product's or brand's maker.
+    pub maker: Option<usize>,
+    /// A partner's deal as the plan states it.
+    pub deal: Option<Bi<String>>,
+    /// The other entities the deal's Chinese names (Kelch's names 哈量集团).
+    pub deal_with: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -149,6 +162,7 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
     let (mut sectors, sector_ids) = sectors::resolve(&sectors_file, failed, diags);
     let (mut enterprises, ent_ids) = entities::resolve(&ent_file, &sector_ids, failed, diags);
     let linkers = entities::linkers(&enterprises);
+    entities::deal_parties(&mut enterprises, &linkers.zh);
 
     let raw_html = config.output.html.raw_html;
     let rendered = chapters::render(&raw.chapters, &linkers, &enterprises, raw_html);

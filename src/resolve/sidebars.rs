@@ -9,7 +9,7 @@ use crate::fsio::SourceFile;
 use crate::linker::Linker;
 use crate::load::Parsed;
 use crate::markdown::UnitKind;
-use crate::model::{Bi, Lang, SidebarCategory, SidebarFile, SidebarItem};
+use crate::model::{Bi, Lang, SidebarCategory, SidebarFile, SidebarItem, TieSource};
 use std::collections::BTreeSet;
 
 /// What a project's references are looked up in, and the lists that gain backlinks to it.
@@ -140,6 +140,14 @@ fn project(
     for &si in &secs {
         links.sectors[si].projects.push(pi);
     }
+    let ties = ents
+        .iter()
+        .map(|&e| {
+            it.basis
+                .get(&links.enterprises[e].id)
+                .map_or(TieSource::Item, |b| b.by)
+        })
+        .collect();
     projects.push(Project {
         id: it.id.clone(),
         name,
@@ -147,6 +155,7 @@ fn project(
         category: category.clone(),
         sectors: secs,
         enterprises: ents,
+        ties,
         note: it.note.clone(),
     });
     pi

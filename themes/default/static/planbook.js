@@ -273,9 +273,16 @@
       document.querySelectorAll(sel).forEach(function (li) {
         var okText = !q || li.textContent.toLowerCase().indexOf(q) >= 0;
         var okSector = !s || (" " + (li.getAttribute("data-sectors") || "") + " ").indexOf(" " + s + " ") >= 0;
-        li.hidden = !(okText && okSector);
+        var okFacets = facets.every(function (f) {
+          return !f.value || (" " + (li.getAttribute("data-" + f.getAttribute("data-facet")) || "") + " ").indexOf(" " + f.value + " ") >= 0;
+        });
+        li.hidden = !(okText && okSector && okFacets);
       });
     }
+    // Further filters (the project explorer's box, category, enterprise, kind): a select with
+    // data-facet="NAME" keeps the items whose data-NAME lists its value.
+    var facets = Array.prototype.slice.call(document.querySelectorAll("select[data-facet]"));
+    facets.forEach(function (f) { f.addEventListener("change", applyFilters); });
     if (filter) filter.addEventListener("input", applyFilters);
     if (sectorFilter) sectorFilter.addEventListener("change", applyFilters);
   }
