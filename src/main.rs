@@ -2,7 +2,7 @@
 //! code. Nothing else lives here.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use planbook::diag::plural;
+use planbook::diag::{SHOWN_PER_SHAPE, plural};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,7 +92,8 @@ fn main() -> ExitCode {
             match planbook::build_with(&root, &out, force) {
                 Ok(report) => {
                     // Formatted first: stderr is unbuffered, and each piece would be a write.
-                    let text = report.warnings.to_string();
+                    // Warnings of one shape beyond the first few are counted, not listed.
+                    let text = report.warnings.summarised(SHOWN_PER_SHAPE);
                     eprint!("{text}");
                     eprintln!(
                         "built {} ({}) into {} in {} ms{}",
