@@ -226,19 +226,21 @@ impl Diagnostics {
     /// The findings as `Display` prints them, except that warnings of one kind and message
     /// shape (`shape`) beyond the first `shown` become one line with their count, so a
     /// thousand identical warnings do not bury the rest. Errors are always printed in full;
-    /// `planbook check` lists every finding.
-    pub fn summarised(&self, shown: usize) -> String {
+    /// `planbook check` lists every finding. Also returns the number of distinct warnings.
+    pub fn summarised(&self, shown: usize) -> (String, usize) {
         use std::collections::HashMap;
         use std::fmt::Write;
         let sorted = self.sorted();
         let mut seen: HashMap<(&str, String), usize> = HashMap::new();
         let mut groups: Vec<(&Diagnostic, String)> = Vec::new();
         let mut out = String::new();
+        let mut warnings = 0;
         for d in &sorted {
             if d.severity == Severity::Error {
                 let _ = writeln!(out, "{d}");
                 continue;
             }
+            warnings += 1;
             let key = (d.kind, shape(&d.message));
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
@@ -261,7 +263,7 @@ impl Diagnostics {
                 );
             }
         }
-        out
+        (out, warnings)
     }
 }
 
@@ -453,7 +455,8 @@ mod tests {
         ));
         ds.push(Diagnostic::error("content/a.yaml", "yaml", "bad"));
         ds.push(Diagnostic::error("content/b.yaml", "yaml", "bad"));
-        let text = ds.summarised(SHOWN_PER_SHAPE);
+        let (text, warnings) = ds.summarised(SHOWN_PER_SHAPE);
+        assert_eq!(warnings, 1001);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2 + 3 * 2 + 1 + 1, "{text}");
         assert!(
@@ -473,6 +476,6 @@ mod tests {
                  English paragraph (`planbook check` lists them all)"
             )
         );
-        assert_eq!(ds.summarised(usize::MAX), ds.to_string());
+        assert_eq!(ds.summarised(usize::MAX).0, ds.to_string());
     }
 }

@@ -110,11 +110,14 @@ fn main() -> ExitCode {
         Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| planbook::default_out(&root));
             let started = std::time::Instant::now();
-            match planbook::build_with(&root, &out, force) {
-                Ok(report) => {
+            match planbook::build_leaving(&root, &out, force) {
+                Ok((report, leftovers)) => {
+                    // The process ends next: freeing the book, piece by piece, would only
+                    // delay the exit (the system takes the memory back at once).
+                    std::mem::forget(leftovers);
                     // Formatted first: stderr is unbuffered, and each piece would be a write.
                     // Warnings of one shape beyond the first few are counted, not listed.
-                    let text = report.warnings.summarised(SHOWN_PER_SHAPE);
+                    let (text, warnings) = report.warnings.summarised(SHOWN_PER_SHAPE);
                     eprint!("{text}");
                     eprintln!(
                         "built {} ({}) into {} in {} ms{}",
@@ -125,7 +128,7 @@ fn main() -> ExitCode {
                         if report.warnings.is_empty() {
                             String::new()
                         } else {
-                            format!(", {}", plural(report.warnings.warnings(), "warning"))
+                            format!(", {}", plural(warnings, "warning"))
                         }
                     );
                     ExitCode::SUCCESS
