@@ -256,6 +256,80 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// How many findings of one shape `Diagnostics::summarised` prints in full before it counts
+/// the rest.
+pub const SHOWN_PER_SHAPE: usize = 3;
+
+impl Diagnostics {
+    /// The findings as `Display` prints them, except that warnings of one kind and message
+    /// shape (`shape`) beyond the first `shown` become one line with their count, so a
+    /// thousand identical warnings do not bury the rest. Errors are always printed in full;
+    /// `planbook check` lists every finding. Also returns the number of distinct warnings.
+    pub fn summarised(&self, shown: usize) -> (String, usize) {
+        use std::collections::HashMap;
+        use std::fmt::Write;
+        let sorted = self.sorted();
+        let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+        let mut groups: Vec<(&Diagnostic, String)> = Vec::new();
+        let mut out = String::new();
+        let mut warnings = 0;
+        for d in &sorted {
+            if d.severity == Severity::Error {
+                let _ = writeln!(out, "{d}");
+                continue;
+            }
+            warnings += 1;
+            let key = (d.kind, shape(&d.message));
+            let n = seen.entry(key.clone()).or_insert(0);
+            *n += 1;
+            if *n <= shown {
+                let _ = writeln!(out, "{d}");
+            }
+            if *n == 1 {
+                groups.push((d, key.1));
+            }
+        }
+        for (first, shape) in groups {
+            let n = seen[&(first.kind, shape.clone())];
+            if n > shown {
+                let _ = writeln!(
+                    out,
+                    "… and {} more like this: warning[{}]: {} (`planbook check` lists them all)",
+                    n - shown,
+                    first.kind,
+                    printable(&shape)
+                );
+            }
+        }
+        (out, warnings)
+    }
+}
+
+/// A message with its particulars (figures, names, ids, quoted or non-ASCII words, paths)
+/// replaced by `…`: "figure 2004年 has no counterpart in the English paragraph" and
+/// "figure 500项 has …" have the same shape.
+pub fn shape(message: &str) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut quoted = false;
+    for word in message.split_whitespace() {
+        let quotes = word.chars().filter(|c| matches!(c, '"' | '`')).count();
+        let particular = quoted
+            || quotes > 0
+            || word
+                .chars()
+                .any(|c| c.is_ascii_digit() || !c.is_ascii() || "#{}/\\:".contains(c));
+        if quotes % 2 == 1 {
+            quoted = !quoted;
+        }
+        if !particular {
+            words.push(word);
+        } else if words.last() != Some(&"…") {
+            words.push("…");
+        }
+    }
+    words.join(" ")
+}
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -394,5 +468,71 @@ mod tests {
             d.to_string(),
             "a/b.yaml:3:4: error[yaml]: bad\n  = hint: fix it"
         );
+    }
+
+    #[test]
+    fn messages_differing_in_particulars_have_one_shape() {
+        let figure = "figure … has no counterpart in the English paragraph";
+        assert_eq!(
+            shape("figure 2004年 has no counterpart in the English paragraph"),
+            figure
+        );
+        assert_eq!(
+            shape("figure 1200亿元 has no counterpart in the English paragraph"),
+            figure
+        );
+        assert_eq!(
+            shape("哈电 is not named as \"Harbin Electric Corp\" in the English passage #p-3"),
+            "… is not named as … in the English passage …"
+        );
+        assert_ne!(
+            shape("figure 1 has no counterpart in the English paragraph"),
+            shape("figure 1 has no counterpart in the English list item")
+        );
+    }
+
+    #[test]
+    fn a_thousand_like_warnings_print_as_a_few_and_a_count() {
+        let mut ds = Diagnostics::default();
+        for i in 0..1000 {
+            ds.push(
+                Diagnostic::warning(
+                    format!("content/chapters/p{i:05}/en.md"),
+                    "figure",
+                    format!("figure {i}亿元 has no counterpart in the English paragraph"),
+                )
+                .at(3, 1)
+                .hint("convert it"),
+            );
+        }
+        ds.push(Diagnostic::warning(
+            "content/sidebars/2.yaml",
+            "unused",
+            "专栏 box 2 is not placed in any chapter",
+        ));
+        ds.push(Diagnostic::error("content/a.yaml", "yaml", "bad"));
+        ds.push(Diagnostic::error("content/b.yaml", "yaml", "bad"));
+        let (text, warnings) = ds.summarised(SHOWN_PER_SHAPE);
+        assert_eq!(warnings, 1001);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2 + 3 * 2 + 1 + 1, "{text}");
+        assert!(
+            text.contains("p00000/en.md:3:1: warning[figure]: figure 0亿元"),
+            "{text}"
+        );
+        assert!(text.contains("p00002/en.md"), "{text}");
+        assert!(!text.contains("p00003/en.md"), "{text}");
+        assert!(
+            text.contains("sidebars/2.yaml:1:1: warning[unused]"),
+            "{text}"
+        );
+        assert_eq!(
+            lines.last().copied(),
+            Some(
+                "… and 997 more like this: warning[figure]: figure … has no counterpart in the \
+                 English paragraph (`planbook check` lists them all)"
+            )
+        );
+        assert_eq!(ds.summarised(usize::MAX).0, ds.to_string());
     }
 }

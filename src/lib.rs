@@ -114,9 +114,20 @@ pub fn render_into(
     history: &history::History,
     sink: &render::Sink,
 ) -> Result<Vec<String>, Diagnostics> {
-    let mut paths = render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink)?;
-    let mut files = data::files(&loaded.site, &loaded.entities);
-    files.push(data::robots(&loaded.site));
+    // The data files do not depend on the pages: made on a thread of their own while the
+    // pages render. Only the sitemap waits for the pages' paths.
+    let (rendered, data) = std::thread::scope(|scope| {
+        let data = scope.spawn(|| {
+            let mut files = data::files(&loaded.site, &loaded.entities);
+            files.push(data::robots(&loaded.site));
+            files
+        });
+        let rendered =
+            render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink);
+        (rendered, data.join())
+    });
+    let mut paths = rendered?;
+    let mut files = data.map_err(|_| panicked("data"))?;
     files.extend(data::sitemap(
         &loaded.site,
         paths
@@ -133,6 +144,23 @@ pub fn render_into(
     Ok(paths)
 }
 
+/// The finding for a thread of `stage` that panicked (a bug in planbook, not in the book).
+fn panicked(stage: &str) -> Diagnostics {
+    let mut all = Diagnostics::default();
+    all.push(
+        Diagnostic::error("", "render", format!("a {stage} thread panicked"))
+            .hint("this is a bug in planbook: please report it with the book that shows it"),
+    );
+    all
+}
+
+/// What a build leaves to free: the loaded book and the index of the site's ids. Freeing them
+/// takes a measurable share of a large build; a process that exits next can forget them.
+pub struct Leftovers {
+    pub loaded: Loaded,
+    pub index: links::SiteIndex,
+}
+
 /// Builds the book at `root` into `out`. On any error the previous output is left untouched.
 /// `out` must be empty, absent or a previous planbook output (see `build_with`).
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
@@ -142,6 +170,15 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
 /// `build`, with `force` replacing an output folder that planbook did not make (never the
 /// book or its sources).
 pub fn build_with(root: &Path, out: &Path, force: bool) -> Result<BuildReport, Diagnostics> {
+    build_leaving(root, out, force).map(|(report, _)| report)
+}
+
+/// `build_with`, handing back what is left to free (see `Leftovers`) instead of freeing it.
+pub fn build_leaving(
+    root: &Path,
+    out: &Path,
+    force: bool,
+) -> Result<(BuildReport, Leftovers), Diagnostics> {
     // The output is checked, locked and recovered first, so a failed build still restores an
     // interrupted swap; `git log` runs while the book loads.
     let staging = root.is_dir().then(|| write::Staging::new(root, out, force));
@@ -161,22 +198,28 @@ pub fn build_with(root: &Path, out: &Path, force: bool) -> Result<BuildReport, D
     let (Some(loaded), Some(staging)) = (loaded, staging) else {
         return Err(diags);
     };
-    for d in audit::run(&loaded.site) {
-        diags.push(d);
-    }
     // Files are written to the staging folder as they are rendered, never all held in memory.
-    // Each batch's ids are gathered as it is written, for the link check below.
+    // Each batch's ids are gathered as it is written, for the link check below. The
+    // translation audit runs on a thread of its own meanwhile.
     let index = std::sync::Mutex::new(links::SiteIndex::default());
-    let paths = render_into(&loaded, &history, &|files| {
-        files.iter().try_for_each(|f| staging.write(f))?;
-        let batch = links::SiteIndex::of(&files);
-        index
-            .lock()
-            .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?
-            .merge(batch);
-        Ok(())
-    })
-    .map_err(|d| {
+    let (audit, rendered) = std::thread::scope(|scope| {
+        let audit = scope.spawn(|| audit::run(&loaded.site));
+        let rendered = render_into(&loaded, &history, &|files| {
+            files.iter().try_for_each(|f| staging.write(f))?;
+            let batch = links::SiteIndex::of(&files);
+            index
+                .lock()
+                .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?
+                .merge(batch);
+            Ok(())
+        });
+        (audit.join(), rendered)
+    });
+    match audit {
+        Ok(found) => found.into_iter().for_each(|d| diags.push(d)),
+        Err(_) => diags.extend(panicked("audit")),
+    }
+    let paths = rendered.map_err(|d| {
         let mut all = diags.clone();
         all.extend(d);
         all
@@ -196,11 +239,12 @@ pub fn build_with(root: &Path, out: &Path, force: bool) -> Result<BuildReport, D
         }
     }
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
-    Ok(BuildReport {
+    let report = BuildReport {
         files: paths.len(),
         pages,
         warnings: diags,
-    })
+    };
+    Ok((report, Leftovers { loaded, index }))
 }
 
 /// Every validation and audit, nothing written. Findings are errors.

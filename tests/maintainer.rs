@@ -251,3 +251,37 @@ fn a_busy_port_is_reported_before_the_build_with_a_hint() {
         "built before checking the port: {err}"
     );
 }
+
+#[test]
+fn many_warnings_of_one_shape_print_as_three_and_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let root = book.to_str().unwrap();
+    let (ok, _, err) = planbook(&["init", root]);
+    assert!(ok, "{err}");
+    // Five figures the English paragraph does not have: five warnings of one shape.
+    let zh = book.join("content/chapters/01-overview/zh.md");
+    let text = read(&zh).replace("500亿元，", "500亿元，新增11项、12项、13项、14项、15项，");
+    std::fs::write(&zh, text).unwrap();
+    let (ok, _, err) = planbook(&["build", "--root", root]);
+    assert!(ok, "{err}");
+    for shown in ["11项", "12项", "13项"] {
+        assert!(
+            err.contains(&format!("warning[figure]: figure {shown} has")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("figure 14项"), "{err}");
+    assert!(
+        err.contains(
+            "\n… and 2 more like this: warning[figure]: figure … has no counterpart in the \
+             English paragraph (`planbook check` lists them all)\nbuilt "
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with(", 5 warnings\n"), "{err}");
+    let (ok, out, _) = planbook(&["check", "--root", root]);
+    assert!(!ok);
+    assert!(out.contains("figure 15项 has"), "{out}");
+    assert!(out.ends_with("\ncheck failed: 5 findings\n"), "{out}");
+}
