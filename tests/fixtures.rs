@@ -33,6 +33,7 @@ const FINDINGS: &[(&str, usize)] = &[
     ("cascade-chapter-key-typo", 1),
     // The same with that chapter's en.md deleted.
     ("cascade-en-md-deleted", 1),
+    ("duplicate-enterprise-name", 1),
     ("duplicate-id", 1),
     ("entity-maker-on-non-product", 1),
     ("entity-unknown-kind", 1),

@@ -3,7 +3,7 @@
 
 use super::Enterprise;
 use super::ids::{IdLines, Ids, check_bi};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::linker::Linker;
 use crate::load::Parsed;
 use crate::model::{Bi, EnterprisesFile, Lang};
@@ -34,6 +34,7 @@ pub(super) fn resolve<'a>(
         .map(|(i, e)| (e.id.as_str(), i))
         .collect();
     let relation = |id: &Option<String>| id.as_deref().and_then(|id| index.get(id).copied());
+    check_names_unique(file, &lines, diags);
     let enterprises = file
         .value
         .enterprises
@@ -62,6 +63,41 @@ pub(super) fn resolve<'a>(
         })
         .collect();
     (enterprises, ids)
+}
+
+/// Two entities under one name (in either language, as a name or an alias) would make every
+/// mention of it a guess: the second use is an error at its record.
+fn check_names_unique(file: &Parsed<EnterprisesFile>, lines: &IdLines, diags: &mut Diagnostics) {
+    let ef = &file.file;
+    for lang in Lang::ALL {
+        let mut owner: HashMap<&str, &str> = HashMap::new();
+        for e in &file.value.enterprises {
+            let own = std::iter::once(e.name.get(lang)).chain(e.aliases.get(lang).iter());
+            for name in own.map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                match owner.get(name) {
+                    Some(&first) if first != e.id => diags.push(
+                        Diagnostic::error(
+                            &ef.display,
+                            "duplicate",
+                            format!(
+                                "`{name}` names both enterprise `{first}` and `{}`",
+                                e.id
+                            ),
+                        )
+                        .at_text(&ef.text, lines.pos(&e.id), name)
+                        .hint(format!(
+                            "give each entity its own {} name: if they are one entity, merge the records; otherwise drop `{name}` from one of them",
+                            lang.code()
+                        )),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        owner.insert(name, &e.id);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The entities each partner's deal names in its Chinese, itself left out.
