@@ -43,6 +43,8 @@ pub(super) struct CoverView<'a> {
     assets: &'a BTreeMap<String, String>,
     /// The site's path on its host ("/" or "/sub/path/"), for absolute links from any depth.
     base: String,
+    /// `site-url` ending in `/`, when set: absolute canonical and hreflang links.
+    site_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +91,7 @@ impl<'a> CoverView<'a> {
             t_en: &r.strings.en,
             assets: &r.assets,
             base,
+            site_url: super::frame::site_base(r.site),
         }
     }
 }

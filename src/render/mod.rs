@@ -96,6 +96,7 @@ enum Job {
     Chapter(usize),
     Parallel(usize),
     Sidebar(usize),
+    Sidebars,
     Sectors,
     Sector(usize),
     Enterprises,
@@ -232,6 +233,7 @@ impl Renderer<'_> {
         let mut v = vec![
             Job::Home,
             Job::Sectors,
+            Job::Sidebars,
             Job::Enterprises,
             Job::Projects,
             Job::Targets,
@@ -259,6 +261,7 @@ impl Renderer<'_> {
             Job::Parallel(i) => one(self.parallel(lang, *i)),
             Job::Sidebar(i) => one(self.sidebar(lang, *i)),
             Job::Sectors => one(self.sectors_index(lang)),
+            Job::Sidebars => one(self.sidebars_index(lang)),
             Job::Sector(i) => one(self.sector(lang, *i)),
             Job::Enterprises => one(self.enterprises_index(lang)),
             Job::Enterprise(i) => one(self.enterprise(lang, *i)),

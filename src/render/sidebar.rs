@@ -145,3 +145,46 @@ impl Renderer<'_> {
         self.render_template("sidebar_box.html", &cx)
     }
 }
+
+/// `sidebars_index.html`'s own values: every box, with where it stands in the text.
+#[derive(Serialize)]
+struct SidebarsIndexView {
+    boxes: Vec<BoxEntry>,
+}
+
+#[derive(Serialize)]
+struct BoxEntry {
+    heading: String,
+    url: String,
+    count: usize,
+    page: Option<super::frame::Link>,
+}
+
+impl Renderer<'_> {
+    /// `{lang}/sidebars/index.html`: the list of 专栏 boxes, so the folder's own address works.
+    pub(super) fn sidebars_index(&self, lang: Lang) -> Result<OutFile, Diagnostic> {
+        let s = self.site;
+        let t = self.strings.get(lang);
+        let boxes = s
+            .sidebars
+            .iter()
+            .map(|b| BoxEntry {
+                heading: box_heading(t, b.number, b.title.get(lang)),
+                url: sidebar_url(lang, b.number),
+                count: b.categories.iter().map(|c| c.projects.len()).sum(),
+                page: b.page.map(|p| super::frame::Link {
+                    title: s.pages[p].title.get(lang).clone(),
+                    url: chapter_url(lang, &s.pages[p].id),
+                }),
+            })
+            .collect();
+        let spec = PageSpec {
+            path: format!("{}/sidebars/index.html", lang.code()),
+            template: "sidebars_index.html",
+            kind: "sidebars",
+            title: self.tr(lang, "projects_boxes"),
+            current: None,
+        };
+        self.page(lang, spec, &SidebarsIndexView { boxes })
+    }
+}
