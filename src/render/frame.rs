@@ -464,7 +464,7 @@ fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     let at = cut
-        .rfind(|c: char| c == ' ' || c == '，' || c == '、' || c == '；')
+        .rfind([' ', '，', '、', '；'])
         .filter(|&i| i > cut.len() / 2)
         .unwrap_or(cut.len());
     format!(
@@ -481,6 +481,9 @@ mod tests {
     fn descriptions_are_cut_at_a_boundary() {
         assert_eq!(shorten("short text", 20), "short text");
         assert_eq!(shorten("one two three four five six", 16), "one two three…");
-        assert_eq!(shorten("甲乙丙丁，戊己庚辛壬癸子丑寅卯", 8), "甲乙丙丁…");
+        assert_eq!(
+            shorten("甲乙丙丁，戊己庚辛壬癸子丑寅卯", 8),
+            "甲乙丙丁，戊己庚…"
+        );
     }
 }
