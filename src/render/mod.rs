@@ -21,6 +21,7 @@ mod print;
 mod search;
 mod sector;
 mod sidebar;
+mod terms;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::History;
