@@ -24,6 +24,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/sidebar.html",
     "templates/sidebar_box.html",
     "templates/sidebars_index.html",
+    "templates/sidebar_parallel.html",
     "templates/sectors.html",
     "templates/sector.html",
     "templates/enterprises.html",

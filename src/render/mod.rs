@@ -260,7 +260,10 @@ impl Renderer<'_> {
             Job::Home => one(self.home(lang)),
             Job::Chapter(i) => one(self.chapter(lang, *i)),
             Job::Parallel(i) => one(self.parallel(lang, *i)),
-            Job::Sidebar(i) => one(self.sidebar(lang, *i)),
+            Job::Sidebar(i) => Ok(vec![
+                self.sidebar(lang, *i)?,
+                self.sidebar_parallel(lang, *i)?,
+            ]),
             Job::Sectors => one(self.sectors_index(lang)),
             Job::Sidebars => one(self.sidebars_index(lang)),
             Job::Sector(i) => one(self.sector(lang, *i)),
