@@ -1,7 +1,9 @@
 //! Glossary terms in the text: on a chapter page, the first occurrence of each glossary term
 //! becomes a link to its glossary entry with the term in the other language as its title, so a
 //! reader sees what 十一五 or "old industrial base" means without leaving the page. Headings,
-//! links, footnote markers and code are left as they are.
+//! links, footnote markers and code are left as they are, and so is a term that opens a
+//! passage: a link there would sit against the passage's ¶ link, two touch targets too close
+//! together on a phone (it is linked at its next occurrence instead).
 
 use crate::escape;
 use crate::model::{GlossaryTerm, Lang};
@@ -43,12 +45,15 @@ pub(super) fn mark_first(html: &str, terms: &[GlossaryTerm], lang: Lang, glossar
     let mut used = vec![false; terms.len()];
     let mut out = String::with_capacity(html.len() + 1024);
     let mut skip_depth = 0usize;
+    // Right after a passage's opening tag, where its ¶ link sits.
+    let mut passage_start = false;
     let mut rest = html;
     while !rest.is_empty() {
         if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |i| i + 1);
             let tag = &rest[..end];
             skip_depth = track(tag, skip_depth);
+            passage_start = opens_passage(tag);
             out.push_str(tag);
             rest = &rest[end..];
         } else {
@@ -61,14 +66,25 @@ pub(super) fn mark_first(html: &str, terms: &[GlossaryTerm], lang: Lang, glossar
                     lang,
                     glossary,
                 };
-                cx.mark_text(text, &mut used, &mut out);
+                cx.mark_text(text, passage_start, &mut used, &mut out);
             } else {
                 out.push_str(text);
             }
+            passage_start = false;
             rest = &rest[end..];
         }
     }
     out
+}
+
+/// An opening `<p>` or `<li>` tag.
+fn opens_passage(tag: &str) -> bool {
+    let name: String = tag
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    name.eq_ignore_ascii_case("p") || name.eq_ignore_ascii_case("li")
 }
 
 /// The depth inside skipped elements after `tag`.
@@ -100,11 +116,12 @@ struct Marking<'a> {
 
 impl Marking<'_> {
     /// Copies `text` into `out`, linking each term's first occurrence.
-    fn mark_text(&self, text: &str, used: &mut [bool], out: &mut String) {
+    fn mark_text(&self, text: &str, passage_start: bool, used: &mut [bool], out: &mut String) {
         let mut last = 0;
         for m in self.finder.find_iter(text) {
             let k = m.pattern().as_usize();
-            if used[k] || !self.bounded(text, m.start(), m.end()) {
+            let opens = passage_start && m.start() == 0;
+            if used[k] || opens || !self.bounded(text, m.start(), m.end()) {
                 continue;
             }
             used[k] = true;
@@ -158,6 +175,21 @@ mod tests {
         assert_eq!(
             out,
             "<h2>Old industrial base</h2><p>An <a href=\"x\">old industrial base</a>; the <a class=\"term\" href=\"g.html#base\" title=\"老工业基地\">old industrial base</a>, the old industrial bases, an old industrial base.</p>"
+        );
+    }
+
+    #[test]
+    fn a_term_opening_a_passage_is_linked_at_its_next_occurrence() {
+        let terms = [term("x", "省委", "the Provincial Party Committee")];
+        let out = mark_first(
+            "<p id=\"a-1\">省委决定。</p><li>又经省委。</li>",
+            &terms,
+            Lang::Zh,
+            "g",
+        );
+        assert_eq!(
+            out,
+            "<p id=\"a-1\">省委决定。</p><li>又经<a class=\"term\" href=\"g#x\" title=\"the Provincial Party Committee\">省委</a>。</li>"
         );
     }
 
