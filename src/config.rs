@@ -89,6 +89,10 @@ pub struct HtmlConfig {
     /// Where "edit this page" links go; `{path}` is replaced by the source file's path.
     #[serde(default)]
     pub edit_url_template: Option<String>,
+    /// Where readers report an error (an issue tracker's new-issue page, or `mailto:`); shown
+    /// in the document block. Without it the block links to the page's edit URL, if any.
+    #[serde(default)]
+    pub report_url: Option<String>,
     /// Raw HTML in Markdown: `sanitize` (default: kept, cleaned with ammonia),
     /// `escape` (shown as text) or `trust` (kept as written, for trusted sites only).
     #[serde(default)]
@@ -101,6 +105,7 @@ impl Default for HtmlConfig {
             theme: default_theme(),
             site_url: None,
             edit_url_template: None,
+            report_url: None,
             raw_html: RawHtml::default(),
         }
     }
@@ -164,6 +169,22 @@ pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
         )
         .at(line, col)
         .hint("write it like \"https://github.com/you/plan/edit/main/{path}\""));
+    }
+    if let Some(u) = &config.output.html.report_url
+        && (!["https://", "http://", "mailto:"]
+            .iter()
+            .any(|p| u.starts_with(p))
+            || !url_chars_ok(u))
+    {
+        let pos = key_pos(&file.text, "report-url");
+        let (line, col) = line_col(&file.text, pos);
+        return Err(Diagnostic::error(
+            &file.display,
+            "config",
+            format!("report-url `{u}` is not an absolute http(s) or mailto: URL"),
+        )
+        .at(line, col)
+        .hint("write it like \"https://github.com/you/plan/issues/new\""));
     }
     Ok(config)
 }
@@ -276,6 +297,27 @@ mod tests {
             )))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn report_url_must_be_a_web_or_mail_url() {
+        for bad in ["javascript:alert(1)", "issues/new", "https://x.org/a b"] {
+            let e = parse(&file(&format!(
+                "{OK}[output.html]\nreport-url = \"{bad}\"\n"
+            )))
+            .unwrap_err();
+            assert_eq!(e.line, 4, "{bad}");
+            assert!(e.message.starts_with("report-url `"), "{}", e.message);
+        }
+        for good in [
+            "https://github.com/you/plan/issues/new",
+            "mailto:plan@example.org",
+        ] {
+            let c = parse(&file(&format!(
+                "{OK}[output.html]\nreport-url = \"{good}\"\n"
+            )));
+            assert_eq!(c.unwrap().output.html.report_url.as_deref(), Some(good));
+        }
     }
 
     #[test]

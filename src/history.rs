@@ -1,24 +1,15 @@
 //! Page history from git: when each source file last changed. Read once per build with one
-//! `git log`; outside a git checkout (or without git) the site simply shows no dates.
+//! `git log`; outside a git checkout (or without git) the site simply shows no dates. Only dates
+//! and paths are read: commit messages are never read, so no page or feed can publish one (the
+//! public changelog is `content/changes.yaml`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-/// A commit that touched content: date (YYYY-MM-DD), subject, files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Commit {
-    /// The abbreviated commit hash, used as an anchor.
-    pub id: String,
-    pub date: String,
-    pub subject: String,
-    pub files: Vec<String>,
-}
-
-/// The book's git history, newest first, with paths relative to the book root.
+/// When each file of the book last changed (YYYY-MM-DD), paths relative to the book root.
 #[derive(Debug, Default, Clone)]
 pub struct History {
-    pub commits: Vec<Commit>,
     last: BTreeMap<String, String>,
 }
 
@@ -32,7 +23,7 @@ impl History {
                 "log",
                 "--no-merges",
                 "--date=short",
-                "--format=%x1e%h%x1f%ad%x1f%s",
+                "--format=%x1e%ad",
                 "--name-only",
                 "--relative",
                 "--",
@@ -49,25 +40,14 @@ impl History {
         let mut h = History::default();
         for rec in log.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
             let mut lines = rec.lines();
-            let Some((id, rest)) = lines.next().and_then(|l| l.split_once('\u{1f}')) else {
+            let Some(date) = lines.next().map(str::trim) else {
                 continue;
             };
-            let Some((date, subject)) = rest.split_once('\u{1f}') else {
-                continue;
-            };
-            let files: Vec<String> = lines
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| l.trim().to_string())
-                .collect();
-            for f in &files {
-                h.last.entry(f.clone()).or_insert_with(|| date.to_string());
+            for f in lines.map(str::trim).filter(|l| !l.is_empty()) {
+                h.last
+                    .entry(f.to_string())
+                    .or_insert_with(|| date.to_string());
             }
-            h.commits.push(Commit {
-                id: format!("c-{id}"),
-                date: date.into(),
-                subject: subject.into(),
-                files,
-            });
         }
         h
     }
@@ -88,10 +68,8 @@ mod tests {
 
     #[test]
     fn parses_git_log() {
-        let log = "\u{1e}abc1234\u{1f}2026-11-02\u{1f}Edit chapter\n\ncontent/chapters/01/zh.md\n\u{1e}def5678\u{1f}2026-10-01\u{1f}First\n\ncontent/chapters/01/zh.md\ncontent/plan.yaml\n";
+        let log = "\u{1e}2026-11-02\n\ncontent/chapters/01/zh.md\n\u{1e}2026-10-01\n\ncontent/chapters/01/zh.md\ncontent/plan.yaml\n";
         let h = History::parse(log);
-        assert_eq!(h.commits.len(), 2);
-        assert_eq!(h.commits[0].id, "c-abc1234");
         assert_eq!(
             h.last_changed(&["content/chapters/01/zh.md"]).as_deref(),
             Some("2026-11-02")

@@ -35,13 +35,16 @@ pub struct RawContent {
     pub enterprises: Option<Parsed<EnterprisesFile>>,
     pub targets: Option<Parsed<TargetsFile>>,
     pub glossary: Option<Parsed<GlossaryFile>>,
+    /// `changes.yaml`: the public changelog the maintainers write.
+    pub changes: Option<Parsed<ChangesFile>>,
     /// Kinds of record whose file (or one of whose files) could not be read or parsed: their
     /// ids are unknown, so references to them are not reported again.
     pub failed: std::collections::BTreeSet<&'static str>,
 }
 
-const RECORD_FILES: [&str; 5] = [
+const RECORD_FILES: [&str; 6] = [
     "plan.yaml",
+    "changes.yaml",
     "sectors.yaml",
     "enterprises.yaml",
     "targets.yaml",
@@ -92,6 +95,7 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
             ["sidebars", name] if name.ends_with(".yaml") => sidebar_files.push(rel),
             [name] if RECORD_FILES.contains(name) => match *name {
                 "plan.yaml" => raw.plan = parse(root, &rel, diags),
+                "changes.yaml" => raw.changes = parse(root, &rel, diags),
                 "sectors.yaml" => {
                     raw.sectors = parse(root, &rel, diags);
                     if raw.sectors.is_none() {

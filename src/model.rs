@@ -76,6 +76,66 @@ pub struct PlanMeta {
     /// Target ids shown on the home pages.
     #[serde(default)]
     pub headline_targets: Vec<String>,
+    /// What the document is, for the document block on the home page and atop each chapter.
+    #[serde(default)]
+    pub document: Option<DocumentMeta>,
+}
+
+/// The plan as a document: who issued it and what the document itself says about that, its
+/// status now, its source, the authoritative language, the translation's provenance, the
+/// licence. Everything is written by the book's maintainers, so each plan states its own.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentMeta {
+    /// `false` when the document itself does not name its issuing body: the block then says so,
+    /// and `issuer_note` says what the document does state.
+    #[serde(default = "yes")]
+    pub issuer_stated: bool,
+    #[serde(default)]
+    pub issuer_note: Option<Bi<String>>,
+    /// The date of issue, when the document states it.
+    #[serde(default)]
+    pub issued: Option<String>,
+    /// The plan's status today, e.g. that its period has ended.
+    pub status: Bi<String>,
+    /// The status in a few words, the one line atop each chapter that opens the block.
+    pub status_short: Bi<String>,
+    /// Where the Chinese text comes from.
+    pub source: Bi<String>,
+    #[serde(default)]
+    pub source_url: Option<String>,
+    /// The authoritative language's name in each language.
+    pub authoritative: Bi<String>,
+    /// Who translated the English, and how.
+    pub translation: Bi<String>,
+    pub licence: Bi<String>,
+    #[serde(default)]
+    pub licence_url: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `content/changes.yaml`: what changed for readers, written by the maintainers in both
+/// languages (commit messages are never published).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesFile {
+    #[serde(default)]
+    pub changes: Vec<ChangeEntry>,
+}
+
+/// One public change: its date, what changed in each language, and the pages it touched
+/// (chapter ids, `sidebars/N`, or an index: sectors, enterprises, projects, targets, glossary).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEntry {
+    pub date: String,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub pages: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -23,6 +23,8 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/parallel.html",
     "templates/sidebar.html",
     "templates/sidebar_box.html",
+    "templates/sidebars_index.html",
+    "templates/sidebar_parallel.html",
     "templates/sectors.html",
     "templates/sector.html",
     "templates/enterprises.html",
@@ -119,7 +121,10 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::escape::tera_escape);
     let mut ok = true;
-    for (key, (path, text)) in &templates {
+    // Macro files first: a template that imports macros is checked when it is added.
+    let mut in_order: Vec<_> = templates.iter().collect();
+    in_order.sort_by_key(|(key, _)| !key.ends_with("macros.html"));
+    for (key, (path, text)) in in_order {
         let name = key.trim_start_matches("templates/");
         if let Err(e) = tera.add_raw_template(name, text) {
             ok = false;

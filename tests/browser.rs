@@ -11,11 +11,13 @@
 //! a chapter's text is in the first 375x812 screen and the header stays in reach; the language
 //! switch lands on the same 专栏 item or paragraph at any size and keeps a search query; the
 //! contents start closed with no layout shift (measured with PerformanceObserver); the "cite
-//! this passage" control copies a citation with the passage's address, by keyboard. Screenshots of the key pages are saved to
-//! `tests/artifacts/`.
+//! this passage" control copies a citation with the passage's address, by keyboard. Lighthouse
+//! (mobile settings) scores the home page, a chapter and an index in both languages; the
+//! bilingual print edition, printed to PDF by Chromium, has an outline. Screenshots of the key
+//! pages are saved to `tests/artifacts/`.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`), `fonts-noto-cjk`,
-//! `java` (`default-jre-headless`) and `npm` (fetches the pinned axe-core and vnu-jar from
+//! `java` (`default-jre-headless`) and `npm` (fetches the pinned axe-core, vnu-jar and lighthouse from
 //! `tests/browser-deps/package.json` on first use). `bash scripts/test` installs them all.
 //! `PLANBOOK_CHROMIUM` and `PLANBOOK_CHROMEDRIVER` override the binaries' paths.
 
@@ -1683,4 +1685,196 @@ async fn the_project_explorer_filters_by_enterprise_and_kind() {
         assert!(all.as_array().unwrap().len() > 250, "clearing the filter shows every project");
     })
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 16. Lighthouse, mobile settings: performance, accessibility, best practices, SEO and layout
+//     shift on the home page, a chapter and an index in both languages.
+
+/// The Lighthouse command line from `tests/browser-deps` (installed by npm when missing).
+fn lighthouse_cli() -> PathBuf {
+    let dir = browser_deps();
+    let cli = dir.join("node_modules/lighthouse/cli/index.js");
+    if !cli.is_file() {
+        let status = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(dir)
+            .status()
+            .expect("npm runs");
+        assert!(status.success(), "`npm ci` in tests/browser-deps failed");
+    }
+    assert!(cli.is_file(), "npm did not install lighthouse");
+    cli
+}
+
+/// Runs Lighthouse (its default mobile emulation and throttling) on `page`; returns the
+/// category scores (0–100) and the cumulative layout shift, or what went wrong.
+fn lighthouse(cli: &Path, page: &str) -> Result<(Vec<(String, f64)>, f64), String> {
+    let chromium = tool("PLANBOOK_CHROMIUM", "/usr/bin/chromium", "chromium");
+    let out = Command::new("node")
+        .arg(cli)
+        .arg(url(page))
+        .args([
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+            "--only-categories=performance,accessibility,best-practices,seo",
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+        ])
+        .env("CHROME_PATH", chromium)
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "no Lighthouse report for {page} ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    let scores = ["performance", "accessibility", "best-practices", "seo"]
+        .iter()
+        .map(|c| {
+            let score = report["categories"][c]["score"].as_f64().unwrap_or(0.0);
+            (c.to_string(), (score * 100.0).round())
+        })
+        .collect();
+    let cls = report["audits"]["cumulative-layout-shift"]["numericValue"]
+        .as_f64()
+        .unwrap_or(f64::MAX);
+    Ok((scores, cls))
+}
+
+#[test]
+fn lighthouse_scores_on_a_phone() {
+    let cli = lighthouse_cli();
+    let mut problems = Vec::new();
+    for lang in LANGS {
+        for path in [
+            "index.html",
+            "chapters/review/index.html",
+            "enterprises/index.html",
+        ] {
+            let page = format!("{lang}/{path}");
+            match lighthouse(&cli, &page) {
+                Ok((scores, cls)) => {
+                    eprintln!("lighthouse {page}: {scores:?}, layout shift {cls:.3}");
+                    for (category, score) in scores {
+                        let floor = if category == "performance" {
+                            95.0
+                        } else {
+                            100.0
+                        };
+                        if score < floor {
+                            problems.push(format!("{page}: {category} {score} < {floor}"));
+                        }
+                    }
+                    if cls > 0.02 {
+                        problems.push(format!("{page}: layout shift {cls:.3} > 0.02"));
+                    }
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "Lighthouse:\n{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 17. The bilingual print edition printed to PDF by Chromium has an outline: the cover, the
+//     contents and every chapter, from the page's real headings.
+
+/// The titles of a PDF's outline entries (literal or UTF-16 hex strings after `/Title`).
+fn pdf_outline_titles(pdf: &[u8]) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut at = 0;
+    while let Some(i) = find(&pdf[at..], b"/Title") {
+        at += i + b"/Title".len();
+        let rest = &pdf[at..];
+        let start = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        let rest = &rest[start..];
+        let title = match rest.first() {
+            Some(b'<') => rest.iter().position(|&b| b == b'>').and_then(|end| {
+                let hex = std::str::from_utf8(&rest[1..end]).ok()?;
+                let bytes: Vec<u8> = (0..hex.len() / 2)
+                    .filter_map(|k| u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).ok())
+                    .collect();
+                let units: Vec<u16> = bytes
+                    .strip_prefix(&[0xfe, 0xff])?
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect();
+                Some(String::from_utf16_lossy(&units))
+            }),
+            Some(b'(') => {
+                let mut s = Vec::new();
+                let mut escaped = false;
+                for &b in &rest[1..] {
+                    match (escaped, b) {
+                        (false, b'\\') => escaped = true,
+                        (false, b')') => break,
+                        _ => {
+                            escaped = false;
+                            s.push(b);
+                        }
+                    }
+                }
+                Some(String::from_utf8_lossy(&s).into_owned())
+            }
+            _ => None,
+        };
+        titles.extend(title);
+    }
+    titles
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn bilingual_print_edition_prints_to_a_pdf_with_an_outline() {
+    let chromium = tool("PLANBOOK_CHROMIUM", "/usr/bin/chromium", "chromium");
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    for (lang, chapter) in [
+        ("zh", "一、“十五”发展回顾"),
+        ("en", "I. Review of the 10th Five-Year Plan Period"),
+    ] {
+        let pdf = tmp.path().join(format!("{lang}.pdf"));
+        let status = Command::new(&chromium)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--generate-pdf-document-outline",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                tmp.path().join("profile").display()
+            ))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(url(&format!("{lang}/print/bilingual/index.html")))
+            .stderr(Stdio::null())
+            .status()
+            .expect("chromium runs");
+        assert!(
+            status.success(),
+            "chromium could not print the {lang} edition"
+        );
+        let titles = pdf_outline_titles(&std::fs::read(&pdf).expect("the PDF"));
+        let contents = if lang == "zh" { "目录" } else { "Contents" };
+        for wanted in [contents, chapter] {
+            assert!(
+                titles.iter().any(|t| t == wanted),
+                "the {lang} PDF's outline lacks {wanted:?}; it has {titles:?}"
+            );
+        }
+        assert!(
+            titles.len() > 40,
+            "{lang}: only {} outline entries",
+            titles.len()
+        );
+    }
 }

@@ -470,3 +470,32 @@ fn projects_carry_their_stated_capacity_and_the_basis_of_each_tie() {
     assert_eq!(sensors["name"]["zh"], "汽车压力、流量传感器");
     assert!(projects.iter().all(|p| p["id"] != "s1-automotive-25"));
 }
+
+#[test]
+fn the_document_block_states_only_what_the_plan_says_about_itself() {
+    // The source text names neither its issuing body nor its date of issue.
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/plan-source-zh.txt"),
+    )
+    .expect("the source text");
+    assert!(!source.contains("哈尔滨市人民政府"));
+    let zh = page("zh/index.html");
+    assert!(
+        zh.contains("<dt>发布机关</dt><dd>原文未写明。"),
+        "issuer marked as not stated"
+    );
+    assert!(zh.contains("<dt>发布日期</dt><dd>原文未写明。</dd>"));
+    assert!(zh.contains("规划期（2006—2010年）已于2010年结束"));
+    let en = page("en/index.html");
+    assert!(en.contains("<dt>Issuing body</dt><dd>Not stated in the document."));
+    assert!(en.contains("<dt>Authoritative text</dt><dd>Chinese"));
+    assert!(
+        en.contains("<time datetime=\"2026-11-26\">2026-11-26</time>"),
+        "translation date"
+    );
+    let chapter = page("en/chapters/review/index.html");
+    assert!(chapter.contains("<summary>The plan as issued · its period ended in 2010</summary>"));
+    // What's new is the maintainers' changelog, in the page's language.
+    let news = page("zh/whats-new/index.html");
+    assert!(news.contains("网站首次发布") && !news.contains("First publication"));
+}

@@ -526,7 +526,13 @@ fn hostile_strings_reach_every_output_as_text() {
         "{}",
         title.raw_text
     );
-    let description = tags(zh)
+    // The book's description is the home page's (a chapter's is its first passage).
+    let home = &files
+        .iter()
+        .find(|(p, _)| p == "zh/index.html")
+        .expect("home page")
+        .1;
+    let description = tags(home)
         .into_iter()
         .find(|t| {
             t.name == "meta"

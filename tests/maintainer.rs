@@ -36,7 +36,7 @@ fn git(dir: &Path, args: &[&str], date: &str) {
 }
 
 #[test]
-fn history_from_git_gives_dates_whats_new_feeds_and_edit_links() {
+fn git_gives_dates_the_changelog_gives_whats_new_and_no_commit_message_is_published() {
     let dir = mini();
     let book = dir.path();
     let toml = read(&book.join("book.toml")).replace(
@@ -44,11 +44,16 @@ fn history_from_git_gives_dates_whats_new_feeds_and_edit_links() {
         "edit-url-template = \"https://example.org/edit/{path}\"",
     );
     std::fs::write(book.join("book.toml"), toml).unwrap();
+    std::fs::write(
+        book.join("content/changes.yaml"),
+        "changes:\n  - date: 2026-01-01\n    zh: 首次发布。\n    en: First publication.\n  - date: 2026-03-05\n    zh: 修订第一章英文译文。\n    en: Chapter one's English revised.\n    pages: [overview]\n",
+    )
+    .unwrap();
     git(book, &["init", "-q"], "2026-01-01T10:00:00Z");
     git(book, &["add", "-A"], "2026-01-01T10:00:00Z");
     git(
         book,
-        &["commit", "-qm", "First edition"],
+        &["commit", "-qm", "Tests, docs and CI (internal note)"],
         "2026-01-01T10:00:00Z",
     );
     let en = book.join("content/chapters/01-overview/en.md");
@@ -72,22 +77,62 @@ fn history_from_git_gives_dates_whats_new_feeds_and_edit_links() {
         zh_page.contains("2026-01-01"),
         "the Chinese source changed only in the first commit"
     );
+    for (path, bytes) in read_tree(&book.join("a")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for message in ["Tests, docs and CI", "internal note", "Sharpen the English"] {
+            assert!(!text.contains(message), "{path} publishes a commit message");
+        }
+    }
     let news = read(&book.join("a/en/whats-new/index.html"));
     let first = news
-        .find("Sharpen the English of the goals")
+        .find("Chapter one&#39;s English revised")
         .expect("newest change listed");
-    let second = news.find("First edition").expect("first change listed");
+    let second = news
+        .find("First publication.")
+        .expect("first change listed");
     assert!(first < second, "newest first");
     assert!(news.contains("../../en/chapters/overview/index.html"));
+    let zh_news = read(&book.join("a/zh/whats-new/index.html"));
+    assert!(zh_news.contains("修订第一章英文译文。") && !zh_news.contains("First publication"));
     let feed = read(&book.join("a/en/feed.xml"));
     assert_eq!(feed.matches("<entry>").count(), 2);
     assert!(feed.contains("<updated>2026-03-05T00:00:00Z</updated>"));
+    assert!(feed.contains("English revised.</title>"), "{feed}");
 
     planbook::build(book, &book.join("b")).unwrap();
     assert_eq!(
         read_tree(&book.join("a")),
         read_tree(&book.join("b")),
         "same history, same output"
+    );
+}
+
+#[test]
+fn a_change_naming_an_unknown_page_is_reported_at_its_line() {
+    let dir = mini();
+    let book = dir.path();
+    std::fs::write(
+        book.join("content/changes.yaml"),
+        "changes:\n  - date: 2026-01-01\n    zh: 修订。\n    en: Revised.\n    pages: [overveiw]\n  - date: 2026-13-01\n    zh: 修订。\n    en: \"\"\n",
+    )
+    .unwrap();
+    let findings = planbook::check(book).to_string();
+    assert!(
+        findings.contains(
+            "content/changes.yaml:5:13: error[changes]: change names unknown page `overveiw`"
+        ),
+        "{findings}"
+    );
+    assert!(findings.contains("did you mean `overview`?"), "{findings}");
+    assert!(
+        findings.contains(
+            "content/changes.yaml:6:11: error[changes]: change date `2026-13-01` is not a date"
+        ),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("the change of 2026-13-01 is not written in both languages"),
+        "{findings}"
     );
 }
 
@@ -284,4 +329,53 @@ fn many_warnings_of_one_shape_print_as_three_and_a_count() {
     assert!(!ok);
     assert!(out.contains("figure 15项 has"), "{out}");
     assert!(out.ends_with("\ncheck failed: 5 findings\n"), "{out}");
+}
+
+#[test]
+fn pages_carry_their_own_description_and_absolute_alternates_only_with_a_site_url() {
+    let dir = mini();
+    let book = dir.path();
+    planbook::build(book, &book.join("a")).unwrap();
+    let chapter = read(&book.join("a/en/chapters/overview/index.html"));
+    assert!(
+        chapter
+            .contains("<meta name=\"description\" content=\"By 2030, value added of manufacturing")
+    );
+    assert!(chapter.contains("<meta property=\"og:title\" content=\"I. Overall Goals\">"));
+    assert!(
+        !chapter.contains("hreflang=\"zh-CN\" href=\"..") && !chapter.contains("rel=\"canonical\""),
+        "no relative alternates or canonical without site-url"
+    );
+
+    let toml = read(&book.join("book.toml"))
+        .replace("# site-url = ", "site-url = ")
+        .replace(
+            "theme = \"default\"",
+            "theme = \"default\"\nreport-url = \"https://example.org/plan/issues/new\"",
+        );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let plan = read(&book.join("content/plan.yaml"))
+        + "document:\n  issuer_stated: false\n  issuer_note: {zh: 文中未写明。, en: The text names no issuer.}\n  status: {zh: 规划期已结束。, en: The plan period has ended.}\n  status_short: {zh: 规划原文, en: The plan as issued}\n  source: {zh: 原文副本。, en: A copy of the original.}\n  authoritative: {zh: 中文, en: Chinese}\n  translation: {zh: 参考译文。, en: A reference translation.}\n  licence: {zh: 未声明。, en: None declared.}\n";
+    std::fs::write(book.join("content/plan.yaml"), plan).unwrap();
+    planbook::build(book, &book.join("b")).unwrap();
+    let chapter = read(&book.join("b/en/chapters/overview/index.html"));
+    for tag in [
+        "<link rel=\"canonical\" href=\"https://example.org/plan/en/chapters/overview/index.html\">",
+        "<link rel=\"alternate\" hreflang=\"zh-CN\" href=\"https://example.org/plan/zh/chapters/overview/index.html\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/plan/zh/chapters/overview/index.html\">",
+        "<meta property=\"og:url\" content=\"https://example.org/plan/en/chapters/overview/index.html\">",
+        "<summary>The plan as issued</summary>",
+        "<dt>Issuing body</dt><dd>Not stated in the document. The text names no issuer.</dd>",
+        "<a href=\"https://example.org/plan/issues/new\">Report an error in the text or translation</a>",
+    ] {
+        assert!(chapter.contains(tag), "missing {tag}");
+    }
+    let home = read(&book.join("b/zh/index.html"));
+    assert!(home.contains("<h2 id=\"about-document-h\">关于本文件</h2>"));
+    assert!(home.contains("<dt>许可</dt><dd>未声明。</dd>"));
+    let sidebars = read(&book.join("b/en/sidebars/index.html"));
+    assert!(
+        sidebars.contains("href=\"../../en/sidebars/1/index.html\""),
+        "the box list links each box"
+    );
 }

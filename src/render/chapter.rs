@@ -84,7 +84,10 @@ impl Renderer<'_> {
         let s = self.site;
         let p = &s.pages[i];
         let path = chapter_url(lang, &p.id);
-        let html = self.body_html(lang, p, &root_of(&path))?;
+        let root = root_of(&path);
+        let html = self.body_html(lang, p, &root)?;
+        let glossary = format!("{root}{}/glossary/index.html", lang.code());
+        let html = super::terms::mark_first(&html, &s.glossary, lang, &glossary);
         let link = |j: usize| Link {
             title: s.pages[j].title.get(lang).clone(),
             url: chapter_url(lang, &s.pages[j].id),

@@ -1,4 +1,5 @@
-//! What's new: the recent changes to the content, from git, as a page and as an Atom feed.
+//! What's new: the public changelog the maintainers write (`content/changes.yaml`), as a page
+//! and as an Atom feed per language. Commit messages are never shown.
 
 use super::frame::{Link, PageSpec};
 use super::parts::box_heading;
@@ -6,6 +7,7 @@ use super::{OutFile, Renderer, chapter_url, sidebar_url};
 use crate::diag::Diagnostic;
 use crate::escape;
 use crate::model::Lang;
+use crate::resolve::ChangedPage;
 use serde::Serialize;
 
 /// `whatsnew.html`'s own values.
@@ -16,7 +18,7 @@ struct WhatsNewView<'a> {
     feed: String,
 }
 
-/// A commit that touched the content: its date, summary, and the pages it changed.
+/// A public change: its date, what changed in this language, and the pages it touched.
 #[derive(Serialize)]
 struct Change {
     date: String,
@@ -44,55 +46,50 @@ impl Renderer<'_> {
         Ok(vec![page, self.feed(lang, &changes)])
     }
 
-    /// The latest 50 commits that changed a page, newest first.
+    /// The latest 50 changes of `content/changes.yaml`, newest first, in this language. Each
+    /// change's anchor is its date and its place among that date's changes.
     fn changes(&self, lang: Lang) -> Vec<Change> {
-        self.history
-            .commits
+        let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+        self.site
+            .changes
             .iter()
-            .filter_map(|c| {
-                let mut pages: Vec<Link> = c
-                    .files
-                    .iter()
-                    .filter_map(|f| self.page_of(lang, f))
-                    .collect();
-                pages.dedup_by(|a, b| a.url == b.url && a.title == b.title);
-                (!pages.is_empty()).then(|| Change {
-                    date: c.date.clone(),
-                    summary: c.subject.clone(),
-                    id: c.id.clone(),
-                    pages,
-                })
-            })
             .take(50)
+            .map(|c| {
+                let n = seen.entry(&c.date).or_default();
+                *n += 1;
+                Change {
+                    date: c.date.clone(),
+                    summary: c.text.get(lang).clone(),
+                    id: format!("c-{}-{n}", c.date),
+                    pages: c
+                        .pages
+                        .iter()
+                        .map(|p| self.changed_page(lang, *p))
+                        .collect(),
+                }
+            })
             .collect()
     }
 
-    /// The page a content file shows on, if any.
-    fn page_of(&self, lang: Lang, file: &str) -> Option<Link> {
+    /// The title and URL of a page a change touched.
+    fn changed_page(&self, lang: Lang, p: ChangedPage) -> Link {
         let s = self.site;
-        let link = |url: String, title: String| Some(Link { title, url });
-        if let Some(p) = s.pages.iter().find(|p| {
-            [
-                p.source.zh.display.to_string_lossy(),
-                p.source.en.display.to_string_lossy(),
-                p.meta_path.to_string_lossy(),
-            ]
-            .iter()
-            .any(|x| x == file)
-        }) {
-            return link(chapter_url(lang, &p.id), p.title.get(lang).clone());
-        }
-        if let Some(b) = s.sidebars.iter().find(|b| b.path.to_string_lossy() == file) {
-            let heading = box_heading(self.strings.get(lang), b.number, b.title.get(lang));
-            return link(sidebar_url(lang, b.number), heading);
-        }
-        let named = |k: &str, url: &str| link(format!("{}/{url}", lang.code()), self.tr(lang, k));
-        match file {
-            "content/enterprises.yaml" => named("enterprises", "enterprises/index.html"),
-            "content/sectors.yaml" => named("sectors", "sectors/index.html"),
-            "content/targets.yaml" => named("targets", "targets/index.html"),
-            "content/glossary.yaml" => named("glossary", "glossary/index.html"),
-            _ => None,
+        match p {
+            ChangedPage::Chapter(i) => Link {
+                title: s.pages[i].title.get(lang).clone(),
+                url: chapter_url(lang, &s.pages[i].id),
+            },
+            ChangedPage::Sidebar(i) => {
+                let b = &s.sidebars[i];
+                Link {
+                    title: box_heading(self.strings.get(lang), b.number, b.title.get(lang)),
+                    url: sidebar_url(lang, b.number),
+                }
+            }
+            ChangedPage::Index(folder) => Link {
+                title: self.tr(lang, folder),
+                url: format!("{}/{folder}/index.html", lang.code()),
+            },
         }
     }
 
@@ -145,7 +142,13 @@ fn feed_entry(lang: Lang, c: &Change, abs: &dyn Fn(&str) -> String) -> String {
             escape::html(&p.title)
         ));
     }
-    let link = c.pages.first().map(|p| abs(&p.url)).unwrap_or_default();
+    let entry_url = abs(&format!("{}/whats-new/index.html#{}", lang.code(), c.id));
+    let link = c.pages.first().map_or(entry_url, |p| abs(&p.url));
+    let list = if list.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{list}</ul>")
+    };
     format!(
         "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <updated>{}T00:00:00Z</updated>\n    <link href=\"{}\"/>\n    <content type=\"html\">{}</content>\n  </entry>\n",
         escape::xml(&c.summary),
@@ -156,6 +159,6 @@ fn feed_entry(lang: Lang, c: &Change, abs: &dyn Fn(&str) -> String) -> String {
         ))),
         c.date,
         escape::xml(&link),
-        escape::xml(&format!("<ul>{list}</ul>")),
+        escape::xml(&format!("<p>{}</p>{list}", escape::html(&c.summary))),
     )
 }

@@ -39,7 +39,64 @@ struct FrameView<'a> {
     plan: PlanView<'a>,
     /// The translation notice, on English pages only.
     notice: Option<String>,
+    /// The document block, when plan.yaml describes the document.
+    doc: Option<DocView<'a>>,
+    /// The absolute site URL ending in `/`, when `site-url` is set: canonical links, hreflang
+    /// alternates and Open Graph URLs are absolute, and left out without it.
+    site_url: Option<String>,
+    /// The language `x-default` points to.
+    default_lang: &'a str,
     assets: &'a BTreeMap<String, String>,
+}
+
+/// What the document block shows, in one language: `issuer` is `None` when the document does
+/// not name its issuing body (the block says so, with what the document does state).
+#[derive(Serialize)]
+struct DocView<'a> {
+    issuer: Option<&'a str>,
+    issuer_note: Option<&'a str>,
+    issued: Option<&'a str>,
+    status: &'a str,
+    status_short: &'a str,
+    source: &'a str,
+    source_url: Option<&'a str>,
+    authoritative: &'a str,
+    translation: &'a str,
+    translation_date: &'a str,
+    licence: &'a str,
+    licence_url: Option<&'a str>,
+    report_url: Option<&'a str>,
+}
+
+impl<'a> DocView<'a> {
+    fn new(s: &'a Site, lang: Lang) -> Option<DocView<'a>> {
+        let d = s.plan.document.as_ref()?;
+        Some(DocView {
+            issuer: d.issuer_stated.then(|| s.plan.issuer.get(lang).as_str()),
+            issuer_note: d.issuer_note.as_ref().map(|n| n.get(lang).as_str()),
+            issued: d.issued.as_deref(),
+            status: d.status.get(lang),
+            status_short: d.status_short.get(lang),
+            source: d.source.get(lang),
+            source_url: d.source_url.as_deref(),
+            authoritative: d.authoritative.get(lang),
+            translation: d.translation.get(lang),
+            translation_date: &s.plan.translation.date,
+            licence: d.licence.get(lang),
+            licence_url: d.licence_url.as_deref(),
+            report_url: s.config.output.html.report_url.as_deref(),
+        })
+    }
+}
+
+/// `site-url` with a trailing slash.
+pub(super) fn site_base(s: &Site) -> Option<String> {
+    let u = s.config.output.html.site_url.as_ref()?;
+    Some(if u.ends_with('/') {
+        u.clone()
+    } else {
+        format!("{u}/")
+    })
 }
 
 #[derive(Serialize)]
@@ -89,6 +146,9 @@ impl Frame {
                     .en
                     .replace("{date}", &s.plan.translation.date)
             }),
+            doc: DocView::new(s, lang),
+            site_url: site_base(s),
+            default_lang: &s.config.book.default_language,
             assets,
         };
         let pages = s
@@ -130,6 +190,9 @@ struct PageFrame<'a> {
     breadcrumbs: Vec<Crumb>,
     updated: Option<String>,
     edit_url: Option<String>,
+    /// This page's own description (meta, Open Graph): its first passage, or its title with
+    /// the book's description.
+    page_description: String,
 }
 
 /// A top-level entry of the contents, with its parts; or, marked `more`, a link to the home
@@ -191,6 +254,7 @@ impl Renderer<'_> {
             breadcrumbs: self.breadcrumbs(lang, spec.kind, &spec.title, spec.current),
             updated,
             edit_url,
+            page_description: self.describe(lang, &spec),
         };
         // What every page of this language shares was serialised once; cloning it is cheaper.
         let mut cx = self.frames.get(lang).base.clone();
@@ -205,6 +269,37 @@ impl Renderer<'_> {
             path: spec.path,
             bytes: html.into_bytes(),
         })
+    }
+
+    /// A page's description: a chapter's first passage (up to about 150 characters), the
+    /// book's description on the home page, otherwise the page's title and the plan's title.
+    fn describe(&self, lang: Lang, spec: &PageSpec) -> String {
+        let s = self.site;
+        let book = s
+            .config
+            .book
+            .description
+            .as_ref()
+            .map(|d| d.get(lang).as_str());
+        let passage = spec
+            .current
+            .filter(|_| matches!(spec.kind, "chapter" | "parallel"))
+            .and_then(|c| s.pages.get(c))
+            .and_then(|p| {
+                p.body.get(lang).units.iter().find(|u| {
+                    matches!(u.kind, crate::markdown::UnitKind::Paragraph)
+                        && u.text.chars().count() > 20
+                })
+            })
+            .map(|u| shorten(&u.text, if lang == Lang::Zh { 80 } else { 155 }));
+        match (passage, spec.kind) {
+            (Some(p), _) => p,
+            (None, "home") => book.unwrap_or(s.plan.title.get(lang)).to_string(),
+            (None, _) => {
+                let sep = if lang == Lang::Zh { "：" } else { ": " };
+                format!("{}{sep}{}", s.plan.title.get(lang), spec.title)
+            }
+        }
     }
 
     /// The date the page's sources last changed (from git) and its edit link.
@@ -358,5 +453,37 @@ impl Renderer<'_> {
     /// An interface string of `lang`; empty when the table lacks it.
     pub(super) fn tr(&self, lang: Lang, key: &str) -> String {
         self.strings.get(lang).get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// `text` cut to at most `max` characters at a word or clause boundary, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut
+        .rfind([' ', '，', '、', '；'])
+        .filter(|&i| i > cut.len() / 2)
+        .unwrap_or(cut.len());
+    format!(
+        "{}…",
+        cut[..at].trim_end_matches([',', ' ', '，', '、', '；'])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn descriptions_are_cut_at_a_boundary() {
+        assert_eq!(shorten("short text", 20), "short text");
+        assert_eq!(shorten("one two three four five six", 16), "one two three…");
+        assert_eq!(
+            shorten("甲乙丙丁，戊己庚辛壬癸子丑寅卯", 8),
+            "甲乙丙丁，戊己庚…"
+        );
     }
 }

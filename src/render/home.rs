@@ -43,6 +43,9 @@ pub(super) struct CoverView<'a> {
     assets: &'a BTreeMap<String, String>,
     /// The site's path on its host ("/" or "/sub/path/"), for absolute links from any depth.
     base: String,
+    /// `site-url` ending in `/`, when set: the cover's absolute canonical and hreflang links.
+    /// (Not `site_url`: the 404 page would then load its assets from the published host.)
+    canonical_base: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +92,7 @@ impl<'a> CoverView<'a> {
             t_en: &r.strings.en,
             assets: &r.assets,
             base,
+            canonical_base: super::frame::site_base(r.site),
         }
     }
 }

@@ -21,6 +21,7 @@ mod print;
 mod search;
 mod sector;
 mod sidebar;
+mod terms;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::history::History;
@@ -96,6 +97,7 @@ enum Job {
     Chapter(usize),
     Parallel(usize),
     Sidebar(usize),
+    Sidebars,
     Sectors,
     Sector(usize),
     Enterprises,
@@ -232,6 +234,7 @@ impl Renderer<'_> {
         let mut v = vec![
             Job::Home,
             Job::Sectors,
+            Job::Sidebars,
             Job::Enterprises,
             Job::Projects,
             Job::Targets,
@@ -257,8 +260,12 @@ impl Renderer<'_> {
             Job::Home => one(self.home(lang)),
             Job::Chapter(i) => one(self.chapter(lang, *i)),
             Job::Parallel(i) => one(self.parallel(lang, *i)),
-            Job::Sidebar(i) => one(self.sidebar(lang, *i)),
+            Job::Sidebar(i) => Ok(vec![
+                self.sidebar(lang, *i)?,
+                self.sidebar_parallel(lang, *i)?,
+            ]),
             Job::Sectors => one(self.sectors_index(lang)),
+            Job::Sidebars => one(self.sidebars_index(lang)),
             Job::Sector(i) => one(self.sector(lang, *i)),
             Job::Enterprises => one(self.enterprises_index(lang)),
             Job::Enterprise(i) => one(self.enterprise(lang, *i)),

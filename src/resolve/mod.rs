@@ -3,6 +3,7 @@
 //! `site` runs the stages in order, each in its own module: ids, sectors, enterprises
 //! (`entities`), chapters, mentions, 专栏 boxes and projects (`sidebars`), targets, glossary.
 
+mod changes;
 mod chapters;
 mod entities;
 mod glossary;
@@ -33,6 +34,25 @@ pub struct Site {
     pub projects: Vec<Project>,
     pub targets: Vec<Target>,
     pub glossary: Vec<GlossaryTerm>,
+    /// The public changelog, newest first, each change's pages resolved.
+    pub changes: Vec<Change>,
+}
+
+/// A change for readers: its date, what changed in each language, the pages it touched.
+#[derive(Debug)]
+pub struct Change {
+    pub date: String,
+    pub text: Bi<String>,
+    pub pages: Vec<ChangedPage>,
+}
+
+/// A page a change touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedPage {
+    Chapter(usize),
+    Sidebar(usize),
+    /// An index page by its folder name (sectors, enterprises, projects, targets, glossary).
+    Index(&'static str),
 }
 
 /// One page of the plan's text in both languages.
@@ -202,6 +222,7 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
     );
     targets::check_references(&tgt_file, &plan, &target_ids, diags);
     mentions::sector_members(&enterprises, &mut sectors);
+    let changes = changes::resolve(raw.changes, &pages, &sidebars, diags);
     Some(Site {
         config,
         plan: plan.value,
@@ -212,5 +233,6 @@ pub fn site(config: Config, raw: RawContent, diags: &mut Diagnostics) -> Option<
         projects,
         targets,
         glossary,
+        changes,
     })
 }
