@@ -1711,6 +1711,9 @@ fn lighthouse_cli() -> PathBuf {
 /// category scores (0–100) and the cumulative layout shift, or what went wrong.
 fn lighthouse(cli: &Path, page: &str) -> Result<(Vec<(String, f64)>, f64), String> {
     let chromium = tool("PLANBOOK_CHROMIUM", "/usr/bin/chromium", "chromium");
+    // The Chromium that Lighthouse starts leaves scratch folders in TMPDIR: give it one that
+    // is removed when this run ends.
+    let scratch = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
     let out = Command::new("node")
         .arg(cli)
         .arg(url(page))
@@ -1722,6 +1725,7 @@ fn lighthouse(cli: &Path, page: &str) -> Result<(Vec<(String, f64)>, f64), Strin
             "--quiet",
         ])
         .env("CHROME_PATH", chromium)
+        .env("TMPDIR", scratch.path())
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;
     let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
@@ -1855,6 +1859,7 @@ fn bilingual_print_edition_prints_to_a_pdf_with_an_outline() {
                 tmp.path().join("profile").display()
             ))
             .arg(format!("--print-to-pdf={}", pdf.display()))
+            .env("TMPDIR", tmp.path())
             .arg(url(&format!("{lang}/print/bilingual/index.html")))
             .stderr(Stdio::null())
             .status()
