@@ -8,6 +8,7 @@ use crate::resolve::Site;
 use std::collections::BTreeMap;
 
 /// Runs every audit over the site.
+// Long: the list of audits, each a call with its arguments spelled out per page and language.
 pub fn run(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &site.pages {
@@ -290,6 +291,8 @@ fn code_around(chars: &[char], i: usize, j: usize) -> Option<(usize, usize)> {
 }
 
 /// The figures of a Chinese text.
+// Long: one left-to-right scanner over the characters (number, then its Chinese unit and
+// scale words), whose index moves in every branch; split, the branches would share that index.
 pub fn figures_zh(text: &str) -> Vec<Figure> {
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<(Figure, usize, f64, f64)> = Vec::new();

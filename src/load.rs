@@ -52,6 +52,8 @@ const RECORD_FILES: [&str; 6] = [
 ];
 
 /// Reads and parses the book's content folder.
+// Long: the content layout in order (the walk sorting chapter folders from 专栏 files, then
+// each chapter, each box, the record files); each block is short and reads on its own.
 pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
     let mut raw = RawContent::default();
     let content_dir = root.join("content");

@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use planbook::diag::{SHOWN_PER_SHAPE, plural};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: a build makes many small, short-lived
@@ -105,132 +105,148 @@ enum Format {
 
 fn main() -> ExitCode {
     return_freed_memory_soon();
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build { root, out, force } => {
-            let out = out.unwrap_or_else(|| planbook::default_out(&root));
-            let started = std::time::Instant::now();
-            match planbook::build_leaving(&root, &out, force) {
-                Ok((report, leftovers)) => {
-                    // The process ends next: freeing the book, piece by piece, would only
-                    // delay the exit (the system takes the memory back at once).
-                    std::mem::forget(leftovers);
-                    // Formatted first: stderr is unbuffered, and each piece would be a write.
-                    // Warnings of one shape beyond the first few are counted, not listed.
-                    let (text, warnings) = report.warnings.summarised(SHOWN_PER_SHAPE);
-                    eprint!("{text}");
-                    eprintln!(
-                        "built {} ({}) into {} in {} ms{}",
-                        plural(report.pages, "page"),
-                        plural(report.files, "file"),
-                        out.display(),
-                        started.elapsed().as_millis(),
-                        if report.warnings.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {}", plural(warnings, "warning"))
-                        }
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    let text = diags.to_string();
-                    eprint!("{text}");
-                    if let Some(note) = diags.suppressed_note() {
-                        eprintln!("{note}");
-                    }
-                    // A swap that failed half-way says where the previous output is instead.
-                    let moved = diags.sorted().iter().any(|d| d.kind == "swap");
-                    eprintln!(
-                        "build failed: {}{}",
-                        plural(diags.errors(), "error"),
-                        if moved {
-                            String::new()
-                        } else {
-                            format!("; {} was left untouched", out.display())
-                        }
-                    );
-                    ExitCode::FAILURE
-                }
-            }
-        }
+    match Cli::parse().command {
+        Command::Build { root, out, force } => build(&root, out, force),
         Command::Serve {
             root,
             port,
             bind,
             open,
-        } => {
-            let addr = std::net::SocketAddr::new(bind, port);
-            // Found before the first build, which takes seconds, not after it.
-            if let Err(e) = std::net::TcpListener::bind(addr) {
-                eprintln!("error: cannot listen on {addr}: {e}");
-                eprintln!("  = hint: {}", port_hint(&e, port));
-                return ExitCode::FAILURE;
-            }
-            match planbook::serve::run(&root, addr, open) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::MarkTranslated { root, pages } => match planbook::mark_translated(&root, &pages) {
-            Ok(n) => {
-                eprintln!("recorded {} as translated", plural(n, "chapter"));
-                ExitCode::SUCCESS
-            }
-            Err(ds) => {
-                for d in ds {
-                    eprintln!("{d}");
-                }
-                ExitCode::FAILURE
-            }
-        },
-        Command::Init { dir } => match planbook::init::run(&dir) {
-            Ok(n) => {
-                eprintln!(
-                    "created a new book in {} ({}); build it with: planbook build --root {}",
-                    dir.display(),
-                    plural(n, "file"),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(d) => {
-                eprintln!("{d}");
-                ExitCode::FAILURE
-            }
-        },
+        } => serve(&root, std::net::SocketAddr::new(bind, port), open),
+        Command::MarkTranslated { root, pages } => mark_translated(&root, &pages),
+        Command::Init { dir } => init(&dir),
         Command::Check {
             root,
             format,
             external,
-        } => {
-            let diags = planbook::check_with(&root, external);
-            match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&diags.sorted()).unwrap_or_default()
-                ),
-                Format::Text => {
-                    print!("{diags}");
-                    if let Some(note) = diags.suppressed_note() {
-                        println!("{note}");
-                    }
-                    if diags.is_empty() {
-                        println!("check passed: no findings");
-                    } else {
-                        println!("check failed: {}", plural(diags.len(), "finding"));
-                    }
+        } => check(&root, format, external),
+    }
+}
+
+/// `planbook build`: the site, then one line saying what was built (or why not).
+fn build(root: &Path, out: Option<PathBuf>, force: bool) -> ExitCode {
+    let out = out.unwrap_or_else(|| planbook::default_out(root));
+    let started = std::time::Instant::now();
+    match planbook::build_leaving(root, &out, force) {
+        Ok((report, leftovers)) => {
+            // The process ends next: freeing the book, piece by piece, would only
+            // delay the exit (the system takes the memory back at once).
+            std::mem::forget(leftovers);
+            // Formatted first: stderr is unbuffered, and each piece would be a write.
+            // Warnings of one shape beyond the first few are counted, not listed.
+            let (text, warnings) = report.warnings.summarised(SHOWN_PER_SHAPE);
+            eprint!("{text}");
+            eprintln!(
+                "built {} ({}) into {} in {} ms{}",
+                plural(report.pages, "page"),
+                plural(report.files, "file"),
+                out.display(),
+                started.elapsed().as_millis(),
+                if report.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", plural(warnings, "warning"))
                 }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            let text = diags.to_string();
+            eprint!("{text}");
+            if let Some(note) = diags.suppressed_note() {
+                eprintln!("{note}");
+            }
+            // A swap that failed half-way says where the previous output is instead.
+            let moved = diags.sorted().iter().any(|d| d.kind == "swap");
+            eprintln!(
+                "build failed: {}{}",
+                plural(diags.errors(), "error"),
+                if moved {
+                    String::new()
+                } else {
+                    format!("; {} was left untouched", out.display())
+                }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `planbook serve`: a port in use is found before the first build, which takes seconds.
+fn serve(root: &Path, addr: std::net::SocketAddr, open: bool) -> ExitCode {
+    if let Err(e) = std::net::TcpListener::bind(addr) {
+        eprintln!("error: cannot listen on {addr}: {e}");
+        eprintln!("  = hint: {}", port_hint(&e, addr.port()));
+        return ExitCode::FAILURE;
+    }
+    match planbook::serve::run(root, addr, open) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `planbook mark-translated`: records the English of these chapters as up to date.
+fn mark_translated(root: &Path, pages: &[String]) -> ExitCode {
+    match planbook::mark_translated(root, pages) {
+        Ok(n) => {
+            eprintln!("recorded {} as translated", plural(n, "chapter"));
+            ExitCode::SUCCESS
+        }
+        Err(ds) => {
+            for d in ds {
+                eprintln!("{d}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `planbook init`: a new book, and the command that builds it.
+fn init(dir: &Path) -> ExitCode {
+    match planbook::init::run(dir) {
+        Ok(n) => {
+            eprintln!(
+                "created a new book in {} ({}); build it with: planbook build --root {}",
+                dir.display(),
+                plural(n, "file"),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `planbook check`: every finding, as text or JSON; exit 1 on any.
+fn check(root: &Path, format: Format, external: bool) -> ExitCode {
+    let diags = planbook::check_with(root, external);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diags.sorted()).unwrap_or_default()
+        ),
+        Format::Text => {
+            print!("{diags}");
+            if let Some(note) = diags.suppressed_note() {
+                println!("{note}");
             }
             if diags.is_empty() {
-                ExitCode::SUCCESS
+                println!("check passed: no findings");
             } else {
-                ExitCode::FAILURE
+                println!("check failed: {}", plural(diags.len(), "finding"));
             }
         }
+    }
+    if diags.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
