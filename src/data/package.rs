@@ -338,7 +338,8 @@ pub fn descriptor(config: &Config) -> Value {
             "name": "other-pd",
             "title": "The plan's Chinese text is an official document of a state organ, which Article 5 of the Copyright Law of the People's Republic of China excludes from copyright",
         }],
-        "sources": [{"title": format!("{} ({})", book.title.zh, book.authors.join("; "))}],
+        // The plan itself is the source; `authors` are the edition's editors, not its issuer.
+        "sources": [{"title": format!("{} / {}", book.title.zh, book.title.en)}],
         "resources": resources,
     });
     if let Some(url) = &config.output.html.site_url {
