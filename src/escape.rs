@@ -1,19 +1,26 @@
 //! Escaping for each output context: HTML text and attributes, and XML. Every string from
 //! content that reaches markup goes through here or through tera's autoescape.
 
-/// Escapes text for HTML element content and double-quoted attribute values.
+/// Escapes text for HTML element content and double-quoted attribute values. Runs of bytes
+/// that need no escape are copied at once (escaping was 7% of a large build char by char).
 pub fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut plain_from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&s[plain_from..i]);
+        out.push_str(entity);
+        plain_from = i + 1;
     }
+    out.push_str(&s[plain_from..]);
     out
 }
 
@@ -54,6 +61,8 @@ mod tests {
             "&lt;img src=x onerror=alert(1)&gt;"
         );
         assert_eq!(html("\"><script>"), "&quot;&gt;&lt;script&gt;");
+        assert_eq!(html("哈药 & 'x'"), "哈药 &amp; &#39;x&#39;");
+        assert_eq!(html("无需转义"), "无需转义");
     }
 
     #[test]

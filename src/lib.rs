@@ -202,11 +202,12 @@ pub fn build_leaving(
     // Each batch's ids are gathered as it is written, for the link check below. The
     // translation audit runs on a thread of its own meanwhile.
     let index = std::sync::Mutex::new(links::SiteIndex::default());
+    let anchored = links::anchored_targets(&loaded.site);
     let (audit, rendered) = std::thread::scope(|scope| {
         let audit = scope.spawn(|| audit::run(&loaded.site));
         let rendered = render_into(&loaded, &history, &|files| {
             files.iter().try_for_each(|f| staging.write(f))?;
-            let batch = links::SiteIndex::of(&files);
+            let batch = links::SiteIndex::of_some(&files, Some(&anchored));
             index
                 .lock()
                 .map_err(|_| Diagnostic::error("", "render", "a render thread panicked"))?

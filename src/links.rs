@@ -5,7 +5,7 @@ use crate::diag::Diagnostic;
 use crate::render::OutFile;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The files of a built site and the ids on each HTML page: all a link check needs, so a
+/// The files of a built site and the ids on its HTML pages: all a link check needs, so a
 /// build can gather it while it writes instead of keeping the pages in memory.
 #[derive(Debug, Default)]
 pub struct SiteIndex {
@@ -13,22 +13,42 @@ pub struct SiteIndex {
     files: BTreeSet<String>,
 }
 
+/// The pages whose ids a build gathers: those the text links to with an anchor, the only ids
+/// `check_sources` reads (scanning every written page was a tenth of a large build).
+pub fn anchored_targets(site: &crate::resolve::Site) -> BTreeSet<String> {
+    let mut wanted = BTreeSet::new();
+    for p in &site.pages {
+        for lang in crate::model::Lang::ALL {
+            for l in &p.body.get(lang).links {
+                if let Some((file, frag)) = l.target.split_once('#')
+                    && !frag.is_empty()
+                {
+                    wanted.insert(file.to_string());
+                }
+            }
+        }
+    }
+    wanted
+}
+
 impl SiteIndex {
+    /// Every file of `files`, with the ids of every HTML page.
     pub fn of(files: &[OutFile]) -> SiteIndex {
-        let mut index = SiteIndex::default();
-        index.add(files);
-        index
+        SiteIndex::of_some(files, None)
     }
 
-    /// Records these files (and the ids of the HTML ones).
-    pub fn add(&mut self, files: &[OutFile]) {
+    /// Every file of `files`, with the ids of the HTML pages in `wanted` (all when `None`).
+    pub fn of_some(files: &[OutFile], wanted: Option<&BTreeSet<String>>) -> SiteIndex {
+        let mut index = SiteIndex::default();
         for f in files {
-            if f.path.ends_with(".html") {
+            let ids_wanted = wanted.is_none_or(|w| w.contains(&f.path));
+            if ids_wanted && f.path.ends_with(".html") {
                 let ids = attr_values(&String::from_utf8_lossy(&f.bytes), "id");
-                self.ids.insert(f.path.clone(), ids.into_iter().collect());
+                index.ids.insert(f.path.clone(), ids.into_iter().collect());
             }
-            self.files.insert(f.path.clone());
+            index.files.insert(f.path.clone());
         }
+        index
     }
 
     pub fn merge(&mut self, other: SiteIndex) {
@@ -135,7 +155,7 @@ fn better_target(
         return Some(with_frag(page, frag));
     }
     let folder = format!("{file}/index.html");
-    if index.ids.contains_key(&folder) {
+    if index.files.contains(&folder) {
         return Some(with_frag(folder, frag));
     }
     Some(with_frag(nearest_page(index, file)?, frag))
@@ -146,8 +166,9 @@ fn nearest_page(index: &SiteIndex, file: &str) -> Option<String> {
     let page = file.strip_suffix("/index.html").unwrap_or(file);
     let (section, id) = page.rsplit_once('/')?;
     let siblings: Vec<&str> = index
-        .ids
-        .keys()
+        .files
+        .iter()
+        .filter(|k| k.ends_with(".html"))
         .filter_map(|k| k.strip_prefix(section)?.strip_prefix('/'))
         .filter_map(|rest| rest.strip_suffix("/index.html"))
         .filter(|rest| !rest.contains('/'))
