@@ -6,15 +6,7 @@
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     let mut plain_from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
+    for (i, entity) in entities(s) {
         // `i` is at an ASCII byte, so both slices end on character boundaries.
         out.push_str(&s[plain_from..i]);
         out.push_str(entity);
@@ -22,6 +14,33 @@ pub fn html(s: &str) -> String {
     }
     out.push_str(&s[plain_from..]);
     out
+}
+
+/// Where `s` has a character to escape, and its entity.
+fn entities(s: &str) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+    s.bytes().enumerate().filter_map(|(i, b)| {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => return None,
+        };
+        Some((i, entity))
+    })
+}
+
+/// `html`, written to `out`: plain runs and entities, split only at ASCII bytes, so the output
+/// is valid UTF-8 whenever `s` is.
+fn html_into(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut plain_from = 0;
+    for (i, entity) in entities(s) {
+        out.write_all(&s.as_bytes()[plain_from..i])?;
+        out.write_all(entity.as_bytes())?;
+        plain_from = i + 1;
+    }
+    out.write_all(&s.as_bytes()[plain_from..])
 }
 
 /// Escapes text for XML (sitemap, feeds).
@@ -46,8 +65,8 @@ pub fn safe_href(url: &str) -> &str {
 }
 
 /// tera's escape function: like `html`, but leaves `/` alone so URLs stay readable.
-pub fn tera_escape(s: &str) -> String {
-    html(s)
+pub fn tera_escape(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    html_into(s, out)
 }
 
 #[cfg(test)]

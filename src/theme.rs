@@ -16,7 +16,7 @@ macro_rules! embed {
 /// The default theme's files, relative to `themes/default/`.
 pub const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/base.html",
-    "templates/macros.html",
+    "templates/components.html",
     "templates/cover.html",
     "templates/home.html",
     "templates/chapter.html",
@@ -46,6 +46,36 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embed!(
 pub struct Theme {
     pub tera: tera::Tera,
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Each template's name -> the file it came from (the book's theme or the default one).
+    pub paths: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// A template that failed to render, reported at the place in the file where it failed.
+    pub fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let hint = "check the variable names used in the template; every value a page offers \
+                    is listed in the guide";
+        let file = |name: &str| {
+            self.paths
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("themes"))
+        };
+        match e.kind() {
+            tera::ErrorKind::RenderingError(report) => Diagnostic::error(
+                file(report.filename()),
+                "template",
+                format!("cannot render template `{template}`: {}", report.message()),
+            )
+            .at(report.span().start_line, report.span().start_col + 1),
+            _ => Diagnostic::error(
+                file(template),
+                "template",
+                format!("cannot render template `{template}`: {}", error_chain(e)),
+            ),
+        }
+        .hint(hint)
+    }
 }
 
 /// Loads the default theme, then the book's overrides.
@@ -117,25 +147,104 @@ pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
             }
         }
     }
-    let mut tera = tera::Tera::default();
+    let paths = templates
+        .iter()
+        .map(|(key, (path, _))| {
+            (
+                key.trim_start_matches("templates/").to_string(),
+                path.clone(),
+            )
+        })
+        .collect();
+    compile(templates, diags).map(|tera| Theme {
+        tera,
+        assets,
+        paths,
+    })
+}
+
+/// The templates compiled into one tera instance; each template with a syntax error, or, when
+/// they parse, what does not fit together (a missing parent or component), is an error.
+fn compile(
+    templates: BTreeMap<String, (PathBuf, String)>,
+    diags: &mut Diagnostics,
+) -> Option<tera::Tera> {
+    let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::escape::tera_escape);
-    let mut ok = true;
-    // Macro files first: a template that imports macros is checked when it is added.
-    let mut in_order: Vec<_> = templates.iter().collect();
-    in_order.sort_by_key(|(key, _)| !key.ends_with("macros.html"));
-    for (key, (path, text)) in in_order {
+    let named = |(key, (_, text)): (&String, &(PathBuf, String))| {
+        (
+            key.trim_start_matches("templates/").to_string(),
+            text.clone(),
+        )
+    };
+    let Err(e) = tera.add_raw_templates(templates.iter().map(named)) else {
+        return Some(tera);
+    };
+    // Syntax errors first, each template on its own, so every broken file is reported.
+    let mut found = false;
+    for (key, (path, text)) in &templates {
         let name = key.trim_start_matches("templates/");
-        if let Err(e) = tera.add_raw_template(name, text) {
-            ok = false;
-            diags.push(template_error(path, &e));
+        if let Err(e) = tera::Tera::new().add_raw_template(name, text)
+            && let tera::ErrorKind::SyntaxError(report) = e.kind()
+        {
+            found = true;
+            diags.push(located(path, report.message(), report.span(), SYNTAX_HINT));
         }
     }
-    if ok && let Err(e) = tera.build_inheritance_chains() {
-        diags.push(Diagnostic::error("themes", "template", error_chain(&e)));
-        return None;
+    if !found {
+        for d in finalize_errors(&e, &templates) {
+            diags.push(d);
+        }
     }
-    ok.then_some(Theme { tera, assets })
+    None
+}
+
+const SYNTAX_HINT: &str = "fix the tera syntax here ({{ ... }} for values, {% ... %} for tags)";
+
+/// A finding at a tera span (lines 1-based, columns 0-based).
+fn located(path: &Path, message: &str, span: &tera::Span, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        "template",
+        format!("template syntax error: {message}"),
+    )
+    .at(span.start_line, span.start_col + 1)
+    .hint(hint)
+}
+
+/// The templates that do not fit together: tera reports them as one message of reports, each
+/// `error: MESSAGE` then `--> NAME:LINE:COL`.
+fn finalize_errors(
+    e: &tera::Error,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+) -> Vec<Diagnostic> {
+    let text = error_chain(e);
+    let mut out = Vec::new();
+    for report in text.split("\n\n").filter(|r| r.starts_with("error: ")) {
+        let mut lines = report.lines();
+        let message = lines.next().unwrap_or("").trim_start_matches("error: ");
+        let at = lines.find_map(|l| l.trim().strip_prefix("--> "));
+        let mut parts = at.unwrap_or("").rsplitn(3, ':');
+        let (col, line, name) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+        let path = templates
+            .get(&format!("templates/{name}"))
+            .map(|(p, _)| p.clone())
+            .unwrap_or_else(|| PathBuf::from("themes"));
+        let number = |x: Option<&str>| x.and_then(|x| x.parse().ok()).unwrap_or(1);
+        out.push(
+            Diagnostic::error(path, "template", format!("template error: {message}"))
+                .at(number(line), number(col))
+                .hint("every template a template extends, includes or calls must exist in the theme or the default theme"),
+        );
+    }
+    if out.is_empty() {
+        out.push(
+            Diagnostic::error("themes", "template", text)
+                .hint("every template a template extends, includes or calls must exist in the theme or the default theme"),
+        );
+    }
+    out
 }
 
 fn add(
@@ -150,31 +259,6 @@ fn add(
     } else if let Some(a) = key.strip_prefix("static/") {
         assets.insert(a.to_string(), text.into_bytes());
     }
-}
-
-/// A tera parse error as `path:line:col`, read from tera's own "--> line:col" marker.
-fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
-    let chain = error_chain(e);
-    let (line, col) = chain
-        .split("--> ")
-        .nth(1)
-        .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-        })
-        .unwrap_or((1, 1));
-    let first = chain
-        .lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or("template syntax error")
-        .trim()
-        .trim_start_matches("= ")
-        .to_string();
-    Diagnostic::error(path, "template", format!("template syntax error: {first}"))
-        .at(line, col)
-        .hint("fix the tera syntax here ({{ ... }} for values, {% ... %} for tags)")
 }
 
 /// tera's error with its causes, one per line.

@@ -55,6 +55,7 @@ const FINDINGS: &[(&str, usize)] = &[
     ("missing-translation-field", 1),
     ("missing-translation-file", 1),
     ("template-syntax", 1),
+    ("template-unknown-component", 1),
     ("template-unknown-variable", 1),
     ("unknown-enterprise", 1),
     ("unknown-key-chapter", 1),

@@ -66,18 +66,6 @@ pub(super) struct ParallelRow {
     second_lang: &'static str,
 }
 
-impl ParallelRow {
-    /// The row as a template value, its two passages moved in rather than copied.
-    pub(super) fn into_value(mut self) -> serde_json::Value {
-        let first = std::mem::take(&mut self.first);
-        let second = std::mem::take(&mut self.second);
-        let mut value = serde_json::to_value(&self).unwrap_or_default();
-        value["first"] = serde_json::Value::String(first);
-        value["second"] = serde_json::Value::String(second);
-        value
-    }
-}
-
 impl Renderer<'_> {
     /// `{lang}/chapters/{id}/index.html`.
     pub(super) fn chapter(&self, lang: Lang, i: usize) -> Result<OutFile, Diagnostic> {

@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 
 /// What every page of one language shares, computed once per language.
 pub(super) struct Frame {
-    /// The frame's template values, serialised once; each page starts from a clone.
-    base: tera::Context,
+    /// The theme's templates with the frame's values as their global context, so a page's
+    /// own context holds only what is its own.
+    tera: tera::Tera,
     /// Each page's title and URL in this language, for the contents.
     pages: Vec<Link>,
 }
@@ -113,7 +114,13 @@ struct PlanView<'a> {
 }
 
 impl Frame {
-    pub fn new(s: &Site, t: &Strings, assets: &BTreeMap<String, String>, lang: Lang) -> Frame {
+    pub fn new(
+        s: &Site,
+        theme: &tera::Tera,
+        t: &Strings,
+        assets: &BTreeMap<String, String>,
+        lang: Lang,
+    ) -> Frame {
         let view = FrameView {
             lang: lang.code(),
             html_lang: lang.html_lang(),
@@ -159,10 +166,11 @@ impl Frame {
                 url: chapter_url(lang, &p.id),
             })
             .collect();
-        Frame {
-            base: tera::Context::from_serialize(&view).unwrap_or_default(),
-            pages,
+        let mut tera = theme.clone();
+        if let Ok(values) = tera::Context::from_serialize(&view) {
+            tera.global_context().extend(values);
         }
+        Frame { tera, pages }
     }
 }
 
@@ -256,15 +264,12 @@ impl Renderer<'_> {
             edit_url,
             page_description: self.describe(lang, &spec),
         };
-        // What every page of this language shares was serialised once; cloning it is cheaper.
-        let mut cx = self.frames.get(lang).base.clone();
-        if let Ok(own) = tera::Context::from_serialize(&own) {
-            cx.extend(own);
-        }
+        // What every page of this language shares is the language's global context.
+        let mut cx = tera::Context::from_serialize(&own).unwrap_or_default();
         if let Some(view) = view {
             cx.extend(view);
         }
-        let html = self.render_template(spec.template, &cx)?;
+        let html = self.render_template(Some(lang), spec.template, &cx)?;
         Ok(OutFile {
             path: spec.path,
             bytes: html.into_bytes(),
@@ -326,17 +331,20 @@ impl Renderer<'_> {
         )
     }
 
+    /// Renders `template` with `cx`, over the frame of `lang` (none for the language-neutral
+    /// cover and 404 pages).
     pub(super) fn render_template(
         &self,
+        lang: Option<Lang>,
         template: &str,
         cx: &tera::Context,
     ) -> Result<String, Diagnostic> {
-        self.theme.tera.render(template, cx).map_err(|e| {
-            let chain = super::error_chain(&e);
-            let detail = chain.lines().last().unwrap_or("").trim().to_string();
-            Diagnostic::error(format!("themes/{}/templates/{template}", self.site.config.output.html.theme), "template", format!("cannot render template `{template}`: {detail}"))
-                .hint("check the variable names used in the template; every value a page offers is listed in the guide")
-        })
+        let tera = match lang {
+            Some(lang) => &self.frames.get(lang).tera,
+            None => &self.theme.tera,
+        };
+        tera.render(template, cx)
+            .map_err(|e| self.theme.render_error(template, &e))
     }
 
     /// The table of contents: every page when there are at most `TOC_FULL` (and always on the

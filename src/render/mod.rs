@@ -126,8 +126,8 @@ pub fn site_into(
         place[i] = k;
     }
     let frames = Bi {
-        zh: Frame::new(site, &strings.zh, &assets, Lang::Zh),
-        en: Frame::new(site, &strings.en, &assets, Lang::En),
+        zh: Frame::new(site, &theme.tera, &strings.zh, &assets, Lang::Zh),
+        en: Frame::new(site, &theme.tera, &strings.en, &assets, Lang::En),
     };
     let r = Renderer {
         site,

@@ -6,7 +6,6 @@ use super::{OutFile, Renderer, root_of};
 use crate::diag::Diagnostic;
 use crate::model::Lang;
 use serde::Serialize;
-use serde_json::Value;
 
 /// `print.html`'s own values.
 #[derive(Serialize)]
@@ -71,24 +70,9 @@ impl Renderer<'_> {
 }
 
 impl PrintView {
-    /// The view as template values with the chapters moved in, not copied: they are the whole
-    /// book, and serialising them would hold it twice.
-    fn into_context(mut self) -> Option<tera::Context> {
-        let chapters = std::mem::take(&mut self.chapters);
-        let mut value = serde_json::to_value(&self).ok()?;
-        value["chapters"] =
-            Value::Array(chapters.into_iter().map(PrintChapter::into_value).collect());
-        tera::Context::from_value(value).ok()
-    }
-}
-
-impl PrintChapter {
-    fn into_value(mut self) -> Value {
-        let html = std::mem::take(&mut self.html);
-        let rows = std::mem::take(&mut self.rows);
-        let mut value = serde_json::to_value(&self).unwrap_or_default();
-        value["html"] = Value::String(html);
-        value["rows"] = Value::Array(rows.into_iter().map(ParallelRow::into_value).collect());
-        value
+    /// The view as template values. The book is held twice while they are made (once as this
+    /// view, once as template values); the view is dropped as soon as they exist.
+    fn into_context(self) -> Option<tera::Context> {
+        tera::Context::from_serialize(&self).ok()
     }
 }

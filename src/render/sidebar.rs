@@ -149,7 +149,7 @@ impl Renderer<'_> {
             lang: lang.code(),
         };
         let cx = tera::Context::from_serialize(&view).unwrap_or_default();
-        self.render_template("sidebar_box.html", &cx)
+        self.render_template(Some(lang), "sidebar_box.html", &cx)
     }
 }
 
