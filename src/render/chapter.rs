@@ -75,7 +75,12 @@ impl Renderer<'_> {
         let root = root_of(&path);
         let html = self.body_html(lang, p, &root)?;
         let glossary = format!("{root}{}/glossary/index.html", lang.code());
-        let html = super::terms::mark_first(&html, &s.glossary, lang, &glossary);
+        let html = match &self.frames.get(lang).terms {
+            Some(finder) => {
+                super::terms::mark_first_with(finder, &html, &s.glossary, lang, &glossary)
+            }
+            None => html,
+        };
         let link = |j: usize| Link {
             title: s.pages[j].title.get(lang).clone(),
             url: chapter_url(lang, &s.pages[j].id),

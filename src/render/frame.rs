@@ -18,6 +18,8 @@ pub(super) struct Frame {
     tera: tera::Tera,
     /// Each page's title and URL in this language, for the contents.
     pages: Vec<Link>,
+    /// Finds the glossary's terms in this language's text (none without a glossary).
+    pub terms: Option<aho_corasick::AhoCorasick>,
 }
 
 /// A title and a URL: contents entries of parts, links to pages.
@@ -170,7 +172,8 @@ impl Frame {
         if let Ok(values) = tera::Context::from_serialize(&view) {
             tera.global_context().extend(values);
         }
-        Frame { tera, pages }
+        let terms = super::terms::term_finder(&s.glossary, lang);
+        Frame { tera, pages, terms }
     }
 }
 
@@ -269,10 +272,10 @@ impl Renderer<'_> {
         if let Some(view) = view {
             cx.extend(view);
         }
-        let html = self.render_template(Some(lang), spec.template, &cx)?;
+        let bytes = self.render_page(Some(lang), spec.template, &cx)?;
         Ok(OutFile {
             path: spec.path,
-            bytes: html.into_bytes(),
+            bytes,
         })
     }
 
@@ -331,20 +334,39 @@ impl Renderer<'_> {
         )
     }
 
-    /// Renders `template` with `cx`, over the frame of `lang` (none for the language-neutral
-    /// cover and 404 pages).
+    /// Renders `template` with `cx` into a string, over the frame of `lang` (none for the
+    /// language-neutral cover and 404 pages).
     pub(super) fn render_template(
         &self,
         lang: Option<Lang>,
         template: &str,
         cx: &tera::Context,
     ) -> Result<String, Diagnostic> {
-        let tera = match lang {
+        self.tera(lang)
+            .render(template, cx)
+            .map_err(|e| self.theme.render_error(template, &e))
+    }
+
+    /// `render_template` into a page's bytes (tera writes only strings, so they are UTF-8
+    /// without checking them again).
+    pub(super) fn render_page(
+        &self,
+        lang: Option<Lang>,
+        template: &str,
+        cx: &tera::Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut bytes = Vec::with_capacity(32 * 1024);
+        self.tera(lang)
+            .render_to(template, cx, &mut bytes)
+            .map_err(|e| self.theme.render_error(template, &e))?;
+        Ok(bytes)
+    }
+
+    fn tera(&self, lang: Option<Lang>) -> &tera::Tera {
+        match lang {
             Some(lang) => &self.frames.get(lang).tera,
             None => &self.theme.tera,
-        };
-        tera.render(template, cx)
-            .map_err(|e| self.theme.render_error(template, &e))
+        }
     }
 
     /// The table of contents: every page when there are at most `TOC_FULL` (and always on the

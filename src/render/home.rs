@@ -103,7 +103,7 @@ impl Renderer<'_> {
         let cx = tera::Context::from_serialize(view).unwrap_or_default();
         Ok(OutFile {
             path: "index.html".into(),
-            bytes: self.render_template(None, "cover.html", &cx)?.into_bytes(),
+            bytes: self.render_page(None, "cover.html", &cx)?,
         })
     }
 

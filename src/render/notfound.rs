@@ -11,7 +11,7 @@ impl Renderer<'_> {
         let cx = tera::Context::from_serialize(view).unwrap_or_default();
         Ok(OutFile {
             path: "404.html".into(),
-            bytes: self.render_template(None, "404.html", &cx)?.into_bytes(),
+            bytes: self.render_page(None, "404.html", &cx)?,
         })
     }
 }

@@ -32,16 +32,33 @@ fn needle(t: &GlossaryTerm, lang: Lang) -> String {
     }
 }
 
-/// `html` with the first occurrence of each term linked to `glossary_url#id`.
-pub(super) fn mark_first(html: &str, terms: &[GlossaryTerm], lang: Lang, glossary: &str) -> String {
+/// The automaton that finds `lang`'s glossary terms; built once per language and build.
+pub(super) fn term_finder(terms: &[GlossaryTerm], lang: Lang) -> Option<AhoCorasick> {
     let needles: Vec<String> = terms.iter().map(|t| needle(t, lang)).collect();
-    let Ok(finder) = AhoCorasickBuilder::new()
+    AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(lang == Lang::En)
         .build(&needles)
-    else {
-        return html.to_string();
-    };
+        .ok()
+}
+
+/// `html` with the first occurrence of each term linked to `glossary_url#id`.
+#[cfg(test)]
+fn mark_first(html: &str, terms: &[GlossaryTerm], lang: Lang, glossary: &str) -> String {
+    match term_finder(terms, lang) {
+        Some(finder) => mark_first_with(&finder, html, terms, lang, glossary),
+        None => html.to_string(),
+    }
+}
+
+/// `mark_first` with the language's `finder` (from `term_finder`).
+pub(super) fn mark_first_with(
+    finder: &AhoCorasick,
+    html: &str,
+    terms: &[GlossaryTerm],
+    lang: Lang,
+    glossary: &str,
+) -> String {
     let mut used = vec![false; terms.len()];
     let mut out = String::with_capacity(html.len() + 1024);
     let mut skip_depth = 0usize;
@@ -61,7 +78,7 @@ pub(super) fn mark_first(html: &str, terms: &[GlossaryTerm], lang: Lang, glossar
             let text = &rest[..end];
             if skip_depth == 0 {
                 let cx = Marking {
-                    finder: &finder,
+                    finder,
                     terms,
                     lang,
                     glossary,
@@ -79,25 +96,25 @@ pub(super) fn mark_first(html: &str, terms: &[GlossaryTerm], lang: Lang, glossar
 
 /// An opening `<p>` or `<li>` tag.
 fn opens_passage(tag: &str) -> bool {
-    let name: String = tag
-        .trim_start_matches('<')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
+    let name = tag_name(tag.trim_start_matches('<'));
     name.eq_ignore_ascii_case("p") || name.eq_ignore_ascii_case("li")
+}
+
+/// The element name at the start of `inner` (a tag without its `<`).
+fn tag_name(inner: &str) -> &str {
+    let end = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    &inner[..end]
 }
 
 /// The depth inside skipped elements after `tag`.
 fn track(tag: &str, depth: usize) -> usize {
     let inner = tag.trim_start_matches('<');
     let closing = inner.starts_with('/');
-    let name: String = inner
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if !SKIP.contains(&name.as_str()) || tag.ends_with("/>") {
+    let name = tag_name(inner.trim_start_matches('/'));
+    let skipped = SKIP.iter().any(|s| s.eq_ignore_ascii_case(name));
+    if !skipped || tag.ends_with("/>") {
         return depth;
     }
     if closing {

@@ -20,8 +20,9 @@
 //!
 //! `gram_hash` and `grams` here and in `search.js` must agree.
 
+use ahash::{AHashMap, AHashSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Text bytes after which a chunk is cut: a query's first results load a few chunks.
 const CHUNK_BYTES: usize = 4 * 1024;
@@ -74,45 +75,66 @@ pub fn grams(text: &str) -> std::collections::BTreeSet<String> {
     out
 }
 
-/// Adds the grams of `text` to `out` (a hash set where order does not matter: it is faster).
+/// Adds the grams of `text` to `out`.
+#[cfg(test)]
 fn extend_grams(text: &str, out: &mut impl Extend<String>) {
     for run in runs(text) {
-        for i in 0..run.len() {
-            out.extend(grams_at(&run, i));
-        }
+        each_gram(&run, &mut |g| out.extend([g.to_string()]));
     }
 }
 
-/// The grams starting at `run[i]`, the most telling first: three ASCII characters, a pair
-/// with a Chinese character, a whole two-character ASCII run, a Chinese character alone.
-fn grams_at(run: &[char], i: usize) -> Vec<String> {
-    let ascii = |k: usize| run.get(k).is_some_and(char::is_ascii);
-    let mut out = Vec::new();
-    if i + 2 < run.len() && ascii(i) && ascii(i + 1) && ascii(i + 2) {
-        out.push(run[i..i + 3].iter().collect());
+/// Calls `f` with the grams starting at each character of `run` (a lowercased run of letters
+/// and digits), the most telling first: three ASCII characters, a pair with a Chinese
+/// character, a whole two-character ASCII run, a Chinese character alone. The grams are slices
+/// of `run`: a build makes millions of them, and only a gram new to the index is copied.
+fn each_gram<'a>(run: &'a str, f: &mut impl FnMut(&'a str)) {
+    let bounds = char_bounds(run);
+    for i in 0..bounds.len() - 1 {
+        grams_at(run, &bounds, i, f);
     }
-    if i + 1 < run.len() && !(ascii(i) && ascii(i + 1)) {
-        out.push(run[i..i + 2].iter().collect());
+}
+
+/// Where each character of `run` starts, and its end.
+fn char_bounds(run: &str) -> Vec<usize> {
+    run.char_indices()
+        .map(|(i, _)| i)
+        .chain([run.len()])
+        .collect()
+}
+
+/// `each_gram`'s grams starting at character `i` of `run`.
+fn grams_at<'a>(run: &'a str, bounds: &[usize], i: usize, f: &mut impl FnMut(&'a str)) {
+    let n = bounds.len() - 1;
+    let ascii = |k: usize| k < n && run.as_bytes()[bounds[k]].is_ascii();
+    let span = |from: usize, to: usize| &run[bounds[from]..bounds[to]];
+    if i + 2 < n && ascii(i) && ascii(i + 1) && ascii(i + 2) {
+        f(span(i, i + 3));
     }
-    if run.len() == 2 && i == 0 && ascii(0) && ascii(1) {
-        out.push(run.iter().collect());
+    if i + 1 < n && !(ascii(i) && ascii(i + 1)) {
+        f(span(i, i + 2));
+    }
+    if n == 2 && i == 0 && ascii(0) && ascii(1) {
+        f(span(0, 2));
     }
     if !ascii(i) {
-        out.push(run[i].to_string());
+        f(span(i, i + 1));
     }
-    out
 }
 
 /// The first gram of `name`: the most telling one at its start, if any.
 pub fn first_gram(name: &str) -> Option<String> {
     let run = runs(name).into_iter().next()?;
-    grams_at(&run, 0).into_iter().next()
+    let mut first = None;
+    grams_at(&run, &char_bounds(&run), 0, &mut |g| {
+        first.get_or_insert_with(|| g.to_string());
+    });
+    first
 }
 
 /// Runs of letters and digits of `text`, lowercased.
-fn runs(text: &str) -> Vec<Vec<char>> {
+fn runs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cur = Vec::new();
+    let mut cur = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             cur.push(c);
@@ -226,17 +248,34 @@ fn script<T: Serialize>(path: &str, kind: &str, n: usize, value: &T) -> IndexFil
 /// Collected in hash maps and sorted once at the end: a sorted map per insert cost a tenth of a
 /// 10,000-page build in string comparisons.
 fn postings(items: &[Item]) -> BTreeMap<String, Vec<u32>> {
-    let mut map: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let mut keys = HashSet::new();
-        extend_grams(&item.names.join("\n"), &mut keys);
-        extend_grams(&item.text, &mut keys);
-        for name in &item.names {
-            keys.extend(first_gram(name).map(|g| format!("^{g}")));
+    let mut map: AHashMap<String, Vec<u32>> = AHashMap::new();
+    let mut add = |gram: &str, i: u32| match map.get_mut(gram) {
+        Some(ids) => ids.push(i),
+        None => {
+            map.insert(gram.to_string(), vec![i]);
         }
-        keys.extend(item.sectors.iter().map(|s| format!("§{s}")));
-        for k in keys {
-            map.entry(k).or_default().push(i as u32);
+    };
+    for (i, item) in items.iter().enumerate() {
+        let runs: Vec<String> = runs(&item.names.join("\n"))
+            .into_iter()
+            .chain(runs(&item.text))
+            .collect();
+        let mut grams: AHashSet<&str> = AHashSet::new();
+        for run in &runs {
+            each_gram(run, &mut |g| {
+                grams.insert(g);
+            });
+        }
+        // Name starts and sectors: marked with a character no gram has, so never mixed up.
+        let mut marked: BTreeSet<String> = BTreeSet::new();
+        marked.extend(
+            item.names
+                .iter()
+                .filter_map(|n| Some(format!("^{}", first_gram(n)?))),
+        );
+        marked.extend(item.sectors.iter().map(|s| format!("§{s}")));
+        for gram in grams.into_iter().chain(marked.iter().map(String::as_str)) {
+            add(gram, i as u32);
         }
     }
     map.into_iter().collect()
