@@ -12,6 +12,7 @@ use crate::model::{Bi, Lang, TargetKind, TieBasis, TieSource};
 use crate::numbers::period;
 use crate::render::{OutFile, chapter_url, enterprise_url, sector_url, sidebar_url};
 use crate::resolve::{Project, Site};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 fn bi_url(f: impl Fn(Lang) -> String) -> Value {
@@ -251,9 +252,10 @@ fn sitemap_entries<'p>(
         .into_iter()
         .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("assets/"))
         .collect();
-    paths.sort();
+    // In parallel: the sitemap waits for every page, so it is serial time at the end of a build.
+    paths.par_sort_unstable();
     paths
-        .into_iter()
+        .into_par_iter()
         .map(|p| {
             let mut xml = format!(
                 "  <url>\n    <loc>{}</loc>\n",

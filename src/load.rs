@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::fsio::{SourceFile, read_source, relative};
 use crate::model::*;
 use crate::yaml;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
@@ -121,26 +122,22 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
             _ => {}
         }
     }
-    for dir in chapter_dirs {
-        let rel_dir = PathBuf::from("content/chapters").join(&dir);
-        let meta = parse::<ChapterMeta>(root, &rel_dir.join("chapter.yaml"), diags);
-        let zh = read_md(root, &rel_dir.join("zh.md"), diags);
-        let en = read_md(root, &rel_dir.join("en.md"), diags);
-        let sync_path = rel_dir.join(crate::freshness::SYNC_FILE);
-        let sync = if root.join(&sync_path).exists() {
-            parse(root, &sync_path, diags)
-        } else {
-            None
-        };
-        if let (Some(meta), Some(zh), Some(en)) = (meta, zh, en) {
-            raw.chapters.push(RawChapter {
-                dir: rel_dir,
-                meta,
-                body: Bi { zh, en },
-                sync,
-            });
-        } else {
-            raw.failed.insert("chapter");
+    // Chapters are read and parsed in parallel (the largest serial part of a large build),
+    // their findings kept in the order of the folders.
+    let chapters: Vec<(Option<RawChapter>, Diagnostics)> = chapter_dirs
+        .par_iter()
+        .map(|dir| {
+            let mut found = Diagnostics::default();
+            (chapter(root, dir, &mut found), found)
+        })
+        .collect();
+    for (chapter, found) in chapters {
+        diags.extend(found);
+        match chapter {
+            Some(c) => raw.chapters.push(c),
+            None => {
+                raw.failed.insert("chapter");
+            }
         }
     }
     for rel in sidebar_files {
@@ -164,6 +161,26 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         );
     }
     raw
+}
+
+/// The chapter in `content/chapters/DIR`: its chapter.yaml, both texts and its sync record.
+fn chapter(root: &Path, dir: &str, diags: &mut Diagnostics) -> Option<RawChapter> {
+    let rel_dir = PathBuf::from("content/chapters").join(dir);
+    let meta = parse::<ChapterMeta>(root, &rel_dir.join("chapter.yaml"), diags);
+    let zh = read_md(root, &rel_dir.join("zh.md"), diags);
+    let en = read_md(root, &rel_dir.join("en.md"), diags);
+    let sync_path = rel_dir.join(crate::freshness::SYNC_FILE);
+    let sync = if root.join(&sync_path).exists() {
+        parse(root, &sync_path, diags)
+    } else {
+        None
+    };
+    Some(RawChapter {
+        dir: rel_dir,
+        meta: meta?,
+        body: Bi { zh: zh?, en: en? },
+        sync,
+    })
 }
 
 /// A walk error: a link loop gets its own message (walkdir's, or the system's ELOOP).
