@@ -113,3 +113,68 @@ fn a_build_writes_what_render_all_renders() {
         assert!(wb == eb, "{wp} differs between build and render_all");
     }
 }
+
+/// A book whose text is larger than one print part: 120 chapters of about 27 KB per language.
+fn long_book() -> tempfile::TempDir {
+    let book = big_book();
+    let zh = "哈尔滨市工业经济发展规划的段落文字，重点发展装备制造业。\n\n".repeat(300);
+    let en = "A paragraph of the plan about equipment manufacturing in Harbin.\n\n".repeat(400);
+    for i in 0..120 {
+        let dir = book.path().join(format!("content/chapters/c{i:03}"));
+        fs::write(dir.join("zh.md"), format!("## 概况 {{#about}}\n\n{zh}")).expect("zh.md");
+        fs::write(dir.join("en.md"), format!("## About {{#about}}\n\n{en}")).expect("en.md");
+    }
+    book
+}
+
+#[test]
+fn a_long_book_prints_in_parts_each_under_ten_megabytes() {
+    let book = long_book();
+    let (loaded, diags) = planbook::load(book.path());
+    let loaded = loaded.unwrap_or_else(|| panic!("the book loads:\n{diags}"));
+    let files = planbook::render_all(book.path(), &loaded).expect("renders");
+    let page = |path: &str| {
+        let f = files.iter().find(|f| f.path == path);
+        String::from_utf8(
+            f.unwrap_or_else(|| panic!("{path} is written"))
+                .bytes
+                .clone(),
+        )
+        .expect("UTF-8")
+    };
+    for (lang, edition) in [("zh", "print"), ("en", "print"), ("en", "print/bilingual")] {
+        let first = page(&format!("{lang}/{edition}/index.html"));
+        let parts: Vec<&planbook::render::OutFile> = files
+            .iter()
+            .filter(|f| f.path.starts_with(&format!("{lang}/{edition}/part-")))
+            .collect();
+        assert!(parts.len() >= 2, "{lang}/{edition} is cut into parts");
+        for (k, part) in parts.iter().enumerate() {
+            assert!(
+                part.bytes.len() < 10_000_000,
+                "{} is under 10 MB",
+                part.path
+            );
+            let link = format!("part-{}/index.html", k + 1);
+            assert!(first.contains(&link), "{lang}/{edition} lists {link}");
+        }
+        // Every chapter is printed once, in one part, in reading order.
+        let printed: Vec<String> = parts
+            .iter()
+            .flat_map(|p| {
+                let html = String::from_utf8_lossy(&p.bytes).into_owned();
+                html.split("<section class=\"print-chapter\" id=\"ch-")
+                    .skip(1)
+                    .map(|s| s[..s.find('"').unwrap_or(0)].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut order: Vec<String> = loaded.site.pages.iter().map(|p| p.id.clone()).collect();
+        order.sort();
+        let mut sorted = printed.clone();
+        sorted.sort();
+        assert_eq!(sorted, order, "{lang}/{edition} prints every chapter once");
+    }
+    let broken = planbook::links::check(&files, &Default::default());
+    assert!(broken.is_empty(), "every link resolves: {broken:?}");
+}

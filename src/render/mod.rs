@@ -35,6 +35,7 @@ use std::collections::BTreeMap;
 
 pub use crate::theme::error_chain;
 pub use parts::{excerpt, sort_key, text};
+pub use print::PRINT_PART_BYTES;
 
 /// A file of the built site: its path relative to the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +89,8 @@ pub(crate) struct Renderer<'a> {
     place: Vec<usize>,
     /// What every page of a language shares, computed once per language.
     frames: Bi<Frame>,
+    /// The print editions' parts (pages in reading order); one part for a book that fits.
+    print_parts: Vec<Vec<usize>>,
 }
 
 /// One unit of rendering work for one language: a page, or a page and the files beside it.
@@ -106,7 +109,14 @@ enum Job {
     Targets,
     Glossary,
     Search,
-    Print { bilingual: bool },
+    Print {
+        bilingual: bool,
+    },
+    /// Part `part` (from 1) of a print edition cut into parts.
+    PrintPart {
+        bilingual: bool,
+        part: usize,
+    },
     Data,
     WhatsNew,
 }
@@ -129,6 +139,7 @@ pub fn site_into(
         zh: Frame::new(site, &theme.tera, &strings.zh, &assets, Lang::Zh),
         en: Frame::new(site, &theme.tera, &strings.en, &assets, Lang::En),
     };
+    let print_parts = print::print_parts(site, &order);
     let r = Renderer {
         site,
         theme,
@@ -138,6 +149,7 @@ pub fn site_into(
         order,
         place,
         frames,
+        print_parts,
     };
     r.run_all(asset_files, sink)
 }
@@ -250,6 +262,11 @@ impl Renderer<'_> {
         v.extend((0..s.sidebars.len()).map(Job::Sidebar));
         v.extend((0..s.sectors.len()).map(Job::Sector));
         v.extend((0..s.enterprises.len()).map(Job::Enterprise));
+        if self.print_parts.len() > 1 {
+            for part in 1..=self.print_parts.len() {
+                v.extend([false, true].map(|bilingual| Job::PrintPart { bilingual, part }));
+            }
+        }
         v
     }
 
@@ -276,6 +293,7 @@ impl Renderer<'_> {
             Job::Search => self.search(lang),
             Job::WhatsNew => self.whats_new(lang),
             Job::Print { bilingual } => one(self.print(lang, *bilingual)),
+            Job::PrintPart { bilingual, part } => one(self.print_part(lang, *bilingual, *part)),
         }
     }
 
