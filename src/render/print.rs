@@ -62,7 +62,9 @@ pub(super) fn print_parts(site: &crate::resolve::Site, order: &[usize]) -> Vec<V
             size = 0;
         }
         size += bytes;
-        parts.last_mut().map(|p| p.extend_from_slice(group));
+        if let Some(part) = parts.last_mut() {
+            part.extend_from_slice(group);
+        }
     }
     parts
 }
