@@ -135,11 +135,19 @@ pub fn first_gram(name: &str) -> Option<String> {
 fn runs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let mut add = |c: char, cur: &mut String| {
         if c.is_alphanumeric() {
             cur.push(c);
         } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+            out.push(std::mem::take(cur));
+        }
+    };
+    for c in text.chars() {
+        // ASCII first: it lowercases to one character without a table lookup.
+        if c.is_ascii() {
+            add(c.to_ascii_lowercase(), &mut cur);
+        } else {
+            c.to_lowercase().for_each(|l| add(l, &mut cur));
         }
     }
     if !cur.is_empty() {
