@@ -20,6 +20,9 @@ pub(super) struct Frame {
     pages: Vec<Link>,
     /// Finds the glossary's terms in this language's text (none without a glossary).
     pub terms: Option<aho_corasick::AhoCorasick>,
+    /// Each top-level page's contents entry with all its parts and nothing marked current,
+    /// as a template value: most pages list it as it is (a value is shared, not copied).
+    toc_entries: Vec<Option<tera::Value>>,
 }
 
 /// A title and a URL: contents entries of parts, links to pages.
@@ -160,7 +163,7 @@ impl Frame {
             default_lang: &s.config.book.default_language,
             assets,
         };
-        let pages = s
+        let pages: Vec<Link> = s
             .pages
             .iter()
             .map(|p| Link {
@@ -173,7 +176,23 @@ impl Frame {
             tera.global_context().extend(values);
         }
         let terms = super::terms::term_finder(&s.glossary, lang);
-        Frame { tera, pages, terms }
+        let toc_entries = s
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let entry = top_entry(s, &pages, i, None, p.children.iter().copied());
+                p.parent
+                    .is_none()
+                    .then(|| tera::Value::from_serializable(&entry))
+            })
+            .collect();
+        Frame {
+            tera,
+            pages,
+            terms,
+            toc_entries,
+        }
     }
 }
 
@@ -197,7 +216,6 @@ struct PageFrame<'a> {
     twin_path: String,
     title: &'a str,
     kind: &'a str,
-    toc: Vec<TocEntry>,
     breadcrumbs: Vec<Crumb>,
     updated: Option<String>,
     edit_url: Option<String>,
@@ -261,7 +279,6 @@ impl Renderer<'_> {
             twin_path: format!("{}/{rest}", lang.other().code()),
             title: &spec.title,
             kind: spec.kind,
-            toc: self.toc(lang, spec.current, spec.kind == "home"),
             breadcrumbs: self.breadcrumbs(lang, spec.kind, &spec.title, spec.current),
             updated,
             edit_url,
@@ -269,6 +286,7 @@ impl Renderer<'_> {
         };
         // What every page of this language shares is the language's global context.
         let mut cx = tera::Context::from_serialize(&own).unwrap_or_default();
+        cx.insert_value("toc", self.toc(lang, spec.current, spec.kind == "home"));
         if let Some(view) = view {
             cx.extend(view);
         }
@@ -373,9 +391,9 @@ impl Renderer<'_> {
     /// home page); otherwise the `TOC_RADIUS` pages either side of `current` in reading order
     /// (with the top-level page of any part shown), and entries marked `more` linking to the
     /// home page's full list where pages are left out.
-    fn toc(&self, lang: Lang, current: Option<usize>, full: bool) -> Vec<TocEntry> {
+    fn toc(&self, lang: Lang, current: Option<usize>, full: bool) -> tera::Value {
         let s = self.site;
-        let links = &self.frames.get(lang).pages;
+        let frame = self.frames.get(lang);
         let n = self.order.len();
         let (lo, hi) = if full || n <= TOC_FULL {
             (0, n)
@@ -387,47 +405,49 @@ impl Renderer<'_> {
             let lo = at.saturating_sub(TOC_RADIUS).min(n - width);
             (lo, lo + width)
         };
-        let more = || TocEntry {
-            id: String::new(),
-            more: true,
-            title: format!("{} …", self.tr(lang, "chapters")),
-            url: format!("{}/index.html#chapters-h", lang.code()),
-            current: false,
-            children: vec![],
+        let more = || {
+            tera::Value::from_serializable(&TocEntry {
+                id: String::new(),
+                more: true,
+                title: format!("{} …", self.tr(lang, "chapters")),
+                url: format!("{}/index.html#chapters-h", lang.code()),
+                current: false,
+                children: vec![],
+            })
         };
-        let mut out: Vec<TocEntry> = Vec::new();
+        let mut out = Vec::new();
         if lo > 0 {
             out.push(more());
         }
         // Top-level pages in the window, each with its parts in the window.
-        let mut last_top = None;
-        for &i in &self.order[lo..hi] {
+        let window = &self.order[lo..hi];
+        for (k, &i) in window.iter().enumerate() {
             let top = s.pages[i].parent.unwrap_or(i);
-            if last_top != Some(top) {
-                out.push(TocEntry {
-                    id: s.pages[top].id.clone(),
-                    more: false,
-                    title: links[top].title.clone(),
-                    url: links[top].url.clone(),
-                    current: current == Some(top),
-                    children: vec![],
-                });
-                last_top = Some(top);
+            if k > 0 && s.pages[i].parent.is_some() {
+                continue;
             }
-            if i != top
-                && let Some(entry) = out.last_mut()
-            {
-                entry.children.push(TocChild {
-                    title: links[i].title.clone(),
-                    url: links[i].url.clone(),
-                    current: current == Some(i),
-                });
+            let parts = window[k..]
+                .iter()
+                .copied()
+                .skip(usize::from(i == top))
+                .take_while(|&j| s.pages[j].parent == Some(top));
+            let whole = i == top && parts.clone().count() == s.pages[top].children.len();
+            let marked = current.is_some_and(|c| c == top || s.pages[c].parent == Some(top));
+            match &frame.toc_entries[top] {
+                Some(entry) if whole && !marked => out.push(entry.clone()),
+                _ => out.push(tera::Value::from_serializable(&top_entry(
+                    s,
+                    &frame.pages,
+                    top,
+                    current,
+                    parts,
+                ))),
             }
         }
         if hi < n {
             out.push(more());
         }
-        out
+        out.into()
     }
 
     fn breadcrumbs(
@@ -483,6 +503,30 @@ impl Renderer<'_> {
     /// An interface string of `lang`; empty when the table lacks it.
     pub(super) fn tr(&self, lang: Lang, key: &str) -> String {
         self.strings.get(lang).get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// The contents entry of top-level page `top` with `parts`, `current` marked.
+fn top_entry(
+    s: &Site,
+    links: &[Link],
+    top: usize,
+    current: Option<usize>,
+    parts: impl Iterator<Item = usize>,
+) -> TocEntry {
+    TocEntry {
+        id: s.pages[top].id.clone(),
+        more: false,
+        title: links[top].title.clone(),
+        url: links[top].url.clone(),
+        current: current == Some(top),
+        children: parts
+            .map(|i| TocChild {
+                title: links[i].title.clone(),
+                url: links[i].url.clone(),
+                current: current == Some(i),
+            })
+            .collect(),
     }
 }
 
