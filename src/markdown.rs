@@ -14,6 +14,20 @@ use std::collections::HashSet;
 /// Stands for the relative path from a page to the site root; each page replaces it.
 pub const ROOT: &str = "\u{E000}";
 
+/// `html` with every `ROOT` marker replaced by `root`, found with memchr's substring search
+/// (`str::replace` was 4% of a large build, most of it searching passages with no link).
+pub fn with_root(html: &str, root: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), ROOT) {
+        out.push_str(&html[from..at]);
+        out.push_str(root);
+        from = at + ROOT.len();
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
 /// What a heading or passage is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase", tag = "type")]
@@ -784,6 +798,16 @@ pub fn sidebar_marker(n: u32) -> String {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn each_root_marker_becomes_the_page_root() {
+        let html = format!("<a href=\"{ROOT}zh/x/\">哈药</a><a href=\"{ROOT}en/\">y</a>");
+        assert_eq!(
+            with_root(&html, "../../"),
+            "<a href=\"../../zh/x/\">哈药</a><a href=\"../../en/\">y</a>"
+        );
+        assert_eq!(with_root("无链接", "../"), "无链接");
+    }
 
     fn run(md: &str, names: &[&str]) -> (Body, Vec<Diagnostic>) {
         let linker = Linker::new(

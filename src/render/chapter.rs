@@ -6,7 +6,7 @@ use super::parts::{SectorRef, box_label};
 use super::{OutFile, Renderer, chapter_url, parallel_url, root_of};
 use crate::diag::Diagnostic;
 use crate::escape;
-use crate::markdown::{ROOT, UnitKind, sidebar_marker};
+use crate::markdown::{UnitKind, sidebar_marker, with_root};
 use crate::model::Lang;
 use crate::resolve::Page;
 use serde::Serialize;
@@ -190,7 +190,7 @@ impl Renderer<'_> {
                 html = html.replace(&sidebar_marker(number), &self.sidebar_box(lang, bi, root)?);
             }
         }
-        Ok(html.replace(ROOT, root))
+        Ok(with_root(&html, root))
     }
 
     /// Each passage of `p` in `lang` beside its twin (same anchor) in the other language.
@@ -215,8 +215,8 @@ impl Renderer<'_> {
                 self.parallel_boxes(lang, number, root)?
             } else {
                 (
-                    u.html.replace(ROOT, root),
-                    twin.map(|v| v.html.replace(ROOT, root)).unwrap_or_default(),
+                    with_root(&u.html, root),
+                    twin.map(|v| with_root(&v.html, root)).unwrap_or_default(),
                 )
             };
             rows.push(ParallelRow {

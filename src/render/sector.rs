@@ -8,7 +8,7 @@ use super::frame::{Link, PageSpec};
 use super::parts::{NamedLink, ProjectRef, SectorRef, TargetView};
 use super::{OutFile, Renderer, chapter_url, root_of, sector_url};
 use crate::diag::Diagnostic;
-use crate::markdown::{ROOT, UnitKind};
+use crate::markdown::{UnitKind, with_root};
 use crate::model::{Lang, TargetKind};
 use serde::Serialize;
 
@@ -144,7 +144,7 @@ impl Renderer<'_> {
                     .map(|u| u.anchor.clone())
                     .unwrap_or_default();
                 passages.push(Passage {
-                    html: html.replace(ROOT, root),
+                    html: with_root(&html, root),
                     url: format!("{}#{}", chapter_url(lang, &p.id), anchor),
                     page_title: p.title.get(lang),
                 });
