@@ -17,13 +17,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
     libmimalloc_sys::mi_option_use_numa_nodes - 1;
 
-/// Freed memory goes back to the system after 10 ms (mimalloc 2's default) instead of mimalloc
-/// 3's default second: with a second, pages freed by both rendering threads pile up (peak at
-/// 10,000 pages per language 639-656 MB, against 593-610 MB with 10 ms); with 0 the
-/// `madvise` calls cost more system time than they save (measured in BENCHMARKS.md).
+/// How long freed memory stays with mimalloc before it goes back to the system.
+const PURGE_DELAY_MS: std::ffi::c_long = 100;
+
+/// Freed memory goes back to the system after 100 ms instead of mimalloc 3's default second.
+/// At 10,000 pages per language (3 alternating runs, medians): 10 ms costs 10.3 s of CPU
+/// (faulting freed pages in again, zeroed) at 618 MB; 100 ms 9.2 s at 645 MB; a second
+/// 8.8 s at 714 MB (BENCHMARKS.md).
 fn return_freed_memory_soon() {
     // SAFETY: sets one of mimalloc's documented options; any value is valid.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
 }
 
 #[derive(Parser)]
@@ -277,7 +280,7 @@ mod tests {
         let get = |o| unsafe { libmimalloc_sys::mi_option_get(o) };
         assert_eq!(get(MI_OPTION_PURGE_DELAY), 1000);
         return_freed_memory_soon();
-        assert_eq!(get(MI_OPTION_PURGE_DELAY), 10);
+        assert_eq!(get(MI_OPTION_PURGE_DELAY), PURGE_DELAY_MS);
     }
 
     #[test]
