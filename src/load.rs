@@ -52,85 +52,33 @@ const RECORD_FILES: [&str; 6] = [
     "glossary.yaml",
 ];
 
-/// Reads and parses the book's content folder.
-// Long: the content layout in order (the walk sorting chapter folders from 专栏 files, then
-// each chapter, each box, the record files); each block is short and reads on its own.
+/// Reads and parses the book's content folder: the walk sorts chapter folders, 专栏 files and
+/// record files apart; then the record files are parsed while the chapters and boxes are, in
+/// parallel, and the findings kept in walk order (record files, chapters, boxes).
 pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
-    let mut raw = RawContent::default();
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diags.push(
             Diagnostic::error("content", "discover", "the book has no content/ folder")
                 .hint("create content/ with plan.yaml and chapters/ (see `planbook init`)"),
         );
-        return raw;
+        return RawContent::default();
     }
-    let mut chapter_dirs = Vec::new();
-    let mut sidebar_files = Vec::new();
-    let mut walker = walkdir::WalkDir::new(&content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(walk_error(root, &e));
-                continue;
-            }
-        };
-        if let Some(d) = foreign_entry(root, &entry) {
-            diags.push(d);
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        let Ok(inner) = entry.path().strip_prefix(&content_dir) else {
-            continue;
-        };
-        let parts: Vec<&str> = inner.iter().filter_map(|s| s.to_str()).collect();
-        match parts.as_slice() {
-            ["chapters", dir] if entry.file_type().is_dir() => {
-                chapter_dirs.push((*dir).to_string())
-            }
-            ["sidebars", name] if name.ends_with(".yaml") => sidebar_files.push(rel),
-            [name] if RECORD_FILES.contains(name) => match *name {
-                "plan.yaml" => raw.plan = parse(root, &rel, diags),
-                "changes.yaml" => raw.changes = parse(root, &rel, diags),
-                "sectors.yaml" => {
-                    raw.sectors = parse(root, &rel, diags);
-                    if raw.sectors.is_none() {
-                        raw.failed.insert("sector");
-                    }
-                }
-                "enterprises.yaml" => {
-                    raw.enterprises = parse(root, &rel, diags);
-                    if raw.enterprises.is_none() {
-                        raw.failed.insert("enterprise");
-                    }
-                }
-                "targets.yaml" => {
-                    raw.targets = parse(root, &rel, diags);
-                    if raw.targets.is_none() {
-                        raw.failed.insert("target");
-                    }
-                }
-                _ => raw.glossary = parse(root, &rel, diags),
-            },
-            _ => {}
-        }
-    }
-    // Chapters are read and parsed in parallel (the largest serial part of a large build),
-    // their findings kept in the order of the folders.
-    let chapters: Vec<(Option<RawChapter>, Diagnostics)> = chapter_dirs
-        .par_iter()
-        .map(|dir| {
-            let mut found = Diagnostics::default();
-            (chapter(root, dir, &mut found), found)
-        })
-        .collect();
+    let found = walk(root, &content_dir, diags);
+    let ((mut raw, record_diags), (chapters, sidebars)) = rayon::join(
+        || records(root, &found.records),
+        || {
+            rayon::join(
+                || parse_all(&found.chapter_dirs, |dir, d| chapter(root, dir, d)),
+                || {
+                    parse_all(&found.sidebar_files, |rel, d| {
+                        parse::<SidebarFile>(root, rel, d)
+                    })
+                },
+            )
+        },
+    );
+    diags.extend(record_diags);
     for (chapter, found) in chapters {
         diags.extend(found);
         match chapter {
@@ -140,8 +88,9 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
             }
         }
     }
-    for rel in sidebar_files {
-        match parse::<SidebarFile>(root, &rel, diags) {
+    for (sidebar, found) in sidebars {
+        diags.extend(found);
+        match sidebar {
             Some(p) => raw.sidebars.push(p),
             None => {
                 raw.failed.insert("专栏 box");
@@ -161,6 +110,96 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         );
     }
     raw
+}
+
+/// What the walk of content/ found, in walk order.
+#[derive(Default)]
+struct Found {
+    chapter_dirs: Vec<String>,
+    sidebar_files: Vec<PathBuf>,
+    /// Record files: their name and path.
+    records: Vec<(String, PathBuf)>,
+}
+
+/// Walks content/ (sorted, links followed but not out of the book).
+fn walk(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Found {
+    let mut found = Found::default();
+    let mut walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(walk_error(root, &e));
+                continue;
+            }
+        };
+        if let Some(d) = foreign_entry(root, &entry) {
+            diags.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let Ok(inner) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
+        let parts: Vec<&str> = inner.iter().filter_map(|s| s.to_str()).collect();
+        match parts.as_slice() {
+            ["chapters", dir] if entry.file_type().is_dir() => {
+                found.chapter_dirs.push((*dir).to_string())
+            }
+            ["sidebars", name] if name.ends_with(".yaml") => found.sidebar_files.push(rel),
+            [name] if RECORD_FILES.contains(name) => found.records.push((name.to_string(), rel)),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Each of `items` parsed by `one` in parallel, with its own findings, in order.
+fn parse_all<I: Sync, T: Send>(
+    items: &[I],
+    one: impl Fn(&I, &mut Diagnostics) -> Option<T> + Sync,
+) -> Vec<(Option<T>, Diagnostics)> {
+    items
+        .par_iter()
+        .map(|item| {
+            let mut found = Diagnostics::default();
+            (one(item, &mut found), found)
+        })
+        .collect()
+}
+
+/// The record files (plan, changes, sectors, enterprises, targets, glossary) parsed into a
+/// `RawContent`, with their findings.
+fn records(root: &Path, files: &[(String, PathBuf)]) -> (RawContent, Diagnostics) {
+    let mut raw = RawContent::default();
+    let mut diags = Diagnostics::default();
+    for (name, rel) in files {
+        match name.as_str() {
+            "plan.yaml" => raw.plan = parse(root, rel, &mut diags),
+            "changes.yaml" => raw.changes = parse(root, rel, &mut diags),
+            "sectors.yaml" => raw.sectors = parse(root, rel, &mut diags),
+            "enterprises.yaml" => raw.enterprises = parse(root, rel, &mut diags),
+            "targets.yaml" => raw.targets = parse(root, rel, &mut diags),
+            _ => raw.glossary = parse(root, rel, &mut diags),
+        }
+    }
+    for (kind, missing) in [
+        ("sector", raw.sectors.is_none()),
+        ("enterprise", raw.enterprises.is_none()),
+        ("target", raw.targets.is_none()),
+    ] {
+        let listed = files.iter().any(|(n, _)| n.starts_with(kind));
+        if missing && listed {
+            raw.failed.insert(kind);
+        }
+    }
+    (raw, diags)
 }
 
 /// The chapter in `content/chapters/DIR`: its chapter.yaml, both texts and its sync record.
