@@ -93,10 +93,9 @@ impl Renderer<'_> {
                 html,
                 parallel_url: parallel_url(lang, &p.id),
                 outline: self.outline(lang, p),
-                sectors: self
-                    .page_sectors(i)
-                    .into_iter()
-                    .map(|x| self.sector_ref(lang, x))
+                sectors: self.page_sectors[i]
+                    .iter()
+                    .map(|&x| self.sector_ref(lang, x))
                     .collect(),
                 children: p.children.iter().map(|&c| link(c)).collect(),
             },
@@ -136,17 +135,6 @@ impl Renderer<'_> {
             _ => None,
         };
         p.body.get(lang).units.iter().filter_map(entry).collect()
-    }
-
-    /// The page's own sector, then every sector with a passage on it.
-    fn page_sectors(&self, i: usize) -> Vec<usize> {
-        let mut sectors: Vec<usize> = self.site.pages[i].sector.into_iter().collect();
-        for (si, sec) in self.site.sectors.iter().enumerate() {
-            if sec.passages.iter().any(|(pi, _)| *pi == i) && !sectors.contains(&si) {
-                sectors.push(si);
-            }
-        }
-        sectors
     }
 
     /// `{lang}/chapters/{id}/side-by-side/index.html`.
@@ -253,4 +241,24 @@ impl Renderer<'_> {
                 .replace("id=\"", &format!("id=\"{}-", lang.other().code())),
         ))
     }
+}
+
+/// For each page: its own sector, then every sector with a passage on it, in one pass over the
+/// sectors (looking at every sector's passages for each page made large books quadratic).
+pub(super) fn page_sectors(site: &crate::resolve::Site) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = site
+        .pages
+        .iter()
+        .map(|p| p.sector.into_iter().collect())
+        .collect();
+    for (si, sec) in site.sectors.iter().enumerate() {
+        for (pi, _) in &sec.passages {
+            if let Some(list) = out.get_mut(*pi)
+                && !list.contains(&si)
+            {
+                list.push(si);
+            }
+        }
+    }
+    out
 }

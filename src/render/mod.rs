@@ -91,6 +91,8 @@ pub(crate) struct Renderer<'a> {
     frames: Bi<Frame>,
     /// The print editions' parts (pages in reading order); one part for a book that fits.
     print_parts: Vec<Vec<usize>>,
+    /// Each page's sectors: its own, then those with a passage on it.
+    page_sectors: Vec<Vec<usize>>,
 }
 
 /// One unit of rendering work for one language: a page, or a page and the files beside it.
@@ -150,6 +152,7 @@ pub fn site_into(
         place,
         frames,
         print_parts,
+        page_sectors: chapter::page_sectors(site),
     };
     r.run_all(asset_files, sink)
 }
