@@ -113,7 +113,7 @@ fn check_enterprises(ents: &Parsed<EnterprisesFile>, plan: &PlanText, diags: &mu
     for e in &ents.value.enterprises {
         let at = Place {
             file: &ents.file,
-            pos: record_pos(&ents.file, &e.id),
+            id: &e.id,
         };
         check_relation(&at, e, "parent", e.parent.as_deref(), &kinds, diags);
         check_relation(&at, e, "maker", e.maker.as_deref(), &kinds, diags);
@@ -133,15 +133,18 @@ fn check_enterprises(ents: &Parsed<EnterprisesFile>, plan: &PlanText, diags: &mu
 }
 
 /// Where a record is, for pointing at one of its fields.
+/// A record in a file, by id: where it is written is looked up only for a finding (searching
+/// the file for every record made a large enterprises.yaml quadratic).
 struct Place<'f> {
     file: &'f SourceFile,
-    pos: usize,
+    id: &'f str,
 }
 
 impl Place<'_> {
     fn error(&self, needle: &str, message: String, hint: impl Into<String>) -> Diagnostic {
+        let pos = record_pos(self.file, self.id);
         Diagnostic::error(&self.file.display, "entity", message)
-            .at_text(&self.file.text, self.pos, needle)
+            .at_text(&self.file.text, pos, needle)
             .hint(hint)
     }
 }
@@ -220,7 +223,7 @@ fn check_ties(sidebar: &Parsed<SidebarFile>, plan: &PlanText, diags: &mut Diagno
     for item in sidebar.value.categories.iter().flat_map(|c| c.items.iter()) {
         let at = Place {
             file: &sidebar.file,
-            pos: record_pos(&sidebar.file, &item.id),
+            id: &item.id,
         };
         for ent in &item.enterprises {
             if !item.basis.contains_key(ent) {
