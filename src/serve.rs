@@ -3,14 +3,17 @@
 //! never sees half of one; a failed build keeps the last good site and shows its errors as an
 //! overlay until the file is fixed. Open pages reload in place through a long-poll.
 
-use crate::render::OutFile;
+mod rebuild;
+
+pub use rebuild::{Builder, build_in_memory};
+
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the server holds: the last good site, its version, and the last build's errors.
 #[derive(Default)]
@@ -61,39 +64,6 @@ const LIVE_JS: &str = r#"(function () {
   }
   poll();
 })();"#;
-
-/// Builds the book at `root` into memory.
-pub fn build_in_memory(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let (loaded, diags) = crate::load(root);
-    let Some(loaded) = loaded else {
-        return Err(diags.to_string());
-    };
-    let files: Vec<OutFile> = crate::render_all(root, &loaded).map_err(|d| d.to_string())?;
-    Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect())
-}
-
-/// Rebuilds and publishes the result; returns how long the build took.
-pub fn rebuild(root: &Path, shared: &Shared) -> Duration {
-    let started = Instant::now();
-    let result = build_in_memory(root);
-    let took = started.elapsed();
-    let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    st.version += 1;
-    match result {
-        Ok(files) => {
-            st.files = Arc::new(files);
-            st.error = None;
-            eprintln!("rebuilt in {} ms", took.as_millis());
-        }
-        Err(e) => {
-            eprint!("{e}");
-            eprintln!("build failed; still serving the last good site");
-            st.error = Some(e);
-        }
-    }
-    shared.changed.notify_all();
-    took
-}
 
 /// Maps a request path to a file of the site, refusing anything that could leave it.
 pub fn resolve_path(url: &str) -> Option<String> {
@@ -304,7 +274,8 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
     });
-    rebuild(root, &shared);
+    let mut builder = Builder::new(root);
+    builder.rebuild(&shared);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let url = format!("http://{addr}/");
@@ -331,13 +302,12 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     }
     {
         let shared = shared.clone();
-        let root = root.to_path_buf();
         std::thread::spawn(move || {
             while rx.recv().is_ok() {
                 // Let a burst of events from one save settle, then build once.
                 std::thread::sleep(Duration::from_millis(15));
                 while rx.try_recv().is_ok() {}
-                rebuild(&root, &shared);
+                builder.rebuild(&shared);
             }
         });
     }
@@ -395,6 +365,7 @@ fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn paths_never_leave_the_site() {

@@ -1,0 +1,82 @@
+//! `serve`'s rebuilds, kept apart from its HTTP answers: what a rebuild reuses from the last
+//! one (the git history).
+
+use super::Shared;
+use crate::history::Kept;
+use crate::render::OutFile;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Builds the book into memory and publishes each result, keeping the git history between
+/// builds (re-read only when the commit checked out may have changed, see `Kept`).
+pub struct Builder {
+    root: PathBuf,
+    history: Kept,
+}
+
+impl Builder {
+    /// Reads the git history of the book at `root` once.
+    pub fn new(root: &Path) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            history: Kept::new(root),
+        }
+    }
+
+    /// How many times the git history was read.
+    pub fn history_reads(&self) -> usize {
+        self.history.reads()
+    }
+
+    /// Rebuilds and publishes the result; returns how long the build took.
+    pub fn rebuild(&mut self, shared: &Shared) -> Duration {
+        let started = Instant::now();
+        if self.history.refresh(&self.root) {
+            eprintln!("git history re-read (the commit checked out changed)");
+        }
+        let result = build_in_memory(&self.root, self.history.get());
+        let took = started.elapsed();
+        publish(shared, result, took);
+        took
+    }
+}
+
+/// Builds the book at `root` into memory, with the page dates of `history`.
+pub fn build_in_memory(
+    root: &Path,
+    history: &crate::history::History,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let (loaded, diags) = crate::load(root);
+    let Some(loaded) = loaded else {
+        return Err(diags.to_string());
+    };
+    let files = std::sync::Mutex::new(Vec::new());
+    crate::render_into(&loaded, history, &|f: Vec<OutFile>| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).extend(f);
+        Ok(())
+    })
+    .map_err(|d| d.to_string())?;
+    let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+}
+
+/// Swaps in a new site, or keeps the last good one and shows the errors; wakes the long-polls.
+fn publish(shared: &Shared, result: Result<BTreeMap<String, Vec<u8>>, String>, took: Duration) {
+    let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    st.version += 1;
+    match result {
+        Ok(files) => {
+            st.files = Arc::new(files);
+            st.error = None;
+            eprintln!("rebuilt in {} ms", took.as_millis());
+        }
+        Err(e) => {
+            eprint!("{e}");
+            eprintln!("build failed; still serving the last good site");
+            st.error = Some(e);
+        }
+    }
+    shared.changed.notify_all();
+}
