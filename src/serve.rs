@@ -303,12 +303,9 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     {
         let shared = shared.clone();
         std::thread::spawn(move || {
-            while rx.recv().is_ok() {
-                // Let a burst of events from one save settle, then build once.
-                std::thread::sleep(Duration::from_millis(15));
-                while rx.try_recv().is_ok() {}
+            rebuild::coalesce(&rx, || {
                 builder.rebuild(&shared);
-            }
+            })
         });
     }
     let waiters = AtomicUsize::new(0);

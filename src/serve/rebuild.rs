@@ -1,5 +1,5 @@
 //! `serve`'s rebuilds, kept apart from its HTTP answers: what a rebuild reuses from the last
-//! one (the git history).
+//! one (the git history) and when rebuilds run after file events.
 
 use super::Shared;
 use crate::history::Kept;
@@ -63,10 +63,15 @@ pub fn build_in_memory(
 }
 
 /// Swaps in a new site, or keeps the last good one and shows the errors; wakes the long-polls.
+/// A site byte for byte the one served (a save that changed nothing, or the second build of a
+/// save written in two steps) is no new version, so open pages do not reload for it.
 fn publish(shared: &Shared, result: Result<BTreeMap<String, Vec<u8>>, String>, took: Duration) {
     let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    st.version += 1;
     match result {
+        Ok(files) if st.error.is_none() && *st.files == files => {
+            eprintln!("rebuilt in {} ms: no change", took.as_millis());
+            return;
+        }
         Ok(files) => {
             st.files = Arc::new(files);
             st.error = None;
@@ -78,5 +83,17 @@ fn publish(shared: &Shared, result: Result<BTreeMap<String, Vec<u8>>, String>, t
             st.error = Some(e);
         }
     }
+    st.version += 1;
     shared.changed.notify_all();
+}
+
+/// Runs `build` once per burst of events from `events`: the first event starts a build at once
+/// (no wait for the burst to settle), and every event that arrives while it runs is answered by
+/// one more build, which reads the sources as they are when it starts. Returns when the
+/// sender is gone.
+pub fn coalesce(events: &std::sync::mpsc::Receiver<()>, mut build: impl FnMut()) {
+    while events.recv().is_ok() {
+        while events.try_recv().is_ok() {}
+        build();
+    }
 }
