@@ -268,8 +268,22 @@ const RETRY_MS: u64 = 1000;
 /// answered at once with a retry delay.
 const MAX_WAITERS: usize = 64;
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (as in main.rs, which sets it to 10 ms).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
+    libmimalloc_sys::mi_option_use_numa_nodes - 1;
+
+/// A server rebuilds the same site again and again: memory freed after a build is kept for the
+/// next instead of going back to the system, which would fault it in again, zeroed, page by
+/// page (a fifth of a rebuild's CPU; BENCHMARKS.md). No effect when mimalloc is not the
+/// allocator.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's documented options; a negative delay means never purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 /// Runs the server until the process is stopped.
 pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
+    keep_freed_memory();
     let shared = Arc::new(Shared {
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
