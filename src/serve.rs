@@ -1,11 +1,13 @@
 //! `planbook serve`: builds the book in memory, serves it on 127.0.0.1 (HTTP in `http.rs`),
-//! watches the sources and rebuilds on change. The served site is swapped whole after a successful build, so a reader
-//! never sees half of one; a failed build keeps the last good site and shows its errors as an
-//! overlay until the file is fixed. Open pages reload in place through a long-poll.
+//! watches the sources and rebuilds on change (`serve/rebuild.rs`). Every page served is whole
+//! and of one build: from the moment a build is announced as the new version, pages are answered
+//! from it, waiting for those it has not rendered yet; a failed build keeps the last good site
+//! and shows its errors as an overlay until the file is fixed. Open pages reload in place
+//! through a long-poll.
 
 mod rebuild;
 
-pub use rebuild::{Builder, build_in_memory};
+pub use rebuild::{Builder, SETTLE, coalesce};
 
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
@@ -21,8 +23,18 @@ pub struct State {
     pub files: Arc<BTreeMap<String, Vec<u8>>>,
     pub version: u64,
     pub error: Option<String>,
+    /// The build being rendered, if any.
+    pub next: Option<Next>,
     /// Requests being answered, by client connection (see `begin`).
     pub conns: BTreeMap<SocketAddr, Conn>,
+}
+
+/// A build being rendered: the files it has made so far. Once `announced` it is the new
+/// version: `version` counts it, and pages are answered from it.
+#[derive(Default)]
+pub struct Next {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub announced: bool,
 }
 
 /// The requests of one client connection being answered now.
@@ -37,9 +49,13 @@ pub struct Conn {
 }
 
 /// Shared between the watcher, the request handlers and the long-polls.
+#[derive(Default)]
 pub struct Shared {
     pub state: Mutex<State>,
+    /// Notified when the version or errors change (long-polls wait on it).
     pub changed: Condvar,
+    /// Notified when a build being rendered makes files (pages not made yet wait on it).
+    pub made: Condvar,
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -124,10 +140,6 @@ fn content_type(path: &str) -> &'static str {
 
 /// Answers one request from the current site.
 pub fn respond(shared: &Shared, url: &str) -> (u16, &'static str, Vec<u8>) {
-    let (files, version) = {
-        let st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        (st.files.clone(), st.version)
-    };
     if url.split('?').next() == Some("/__planbook/live.js") {
         return (
             200,
@@ -138,19 +150,42 @@ pub fn respond(shared: &Shared, url: &str) -> (u16, &'static str, Vec<u8>) {
     let Some(path) = resolve_path(url) else {
         return (404, "text/plain; charset=utf-8", b"not found".to_vec());
     };
-    match files.get(&path) {
-        Some(bytes) if path.ends_with(".html") => {
-            (200, content_type(&path), inject(bytes, version))
+    match file(shared, &path) {
+        (Some(bytes), version) if path.ends_with(".html") => {
+            (200, content_type(&path), inject(&bytes, version))
         }
-        Some(bytes) => (200, content_type(&path), bytes.clone()),
-        None => {
-            let body = files
-                .get("404.html")
-                .map(|b| inject(b, version))
-                .unwrap_or_else(|| b"not found".to_vec());
+        (Some(bytes), _) => (200, content_type(&path), bytes),
+        (None, _) => {
+            let body = match file(shared, "404.html") {
+                (Some(page), version) => inject(&page, version),
+                (None, _) => b"not found".to_vec(),
+            };
             (404, "text/html; charset=utf-8", body)
         }
     }
+}
+
+/// A request never waits longer than this for a page being rendered.
+const MAX_PAGE_WAIT: Duration = Duration::from_secs(60);
+
+/// The file at `path` in the newest version, and that version. While the build announced as the
+/// new version is being rendered, a file it has not made yet is waited for, until it is made or
+/// the build ends (then the site holds the whole new version, or the last good one if it failed).
+fn file(shared: &Shared, path: &str) -> (Option<Vec<u8>>, u64) {
+    let not_made = |s: &mut State| {
+        s.next
+            .as_ref()
+            .is_some_and(|n| n.announced && !n.files.contains_key(path))
+    };
+    let (st, _) = shared
+        .made
+        .wait_timeout_while(lock(shared), MAX_PAGE_WAIT, not_made)
+        .unwrap_or_else(|e| e.into_inner());
+    let bytes = match &st.next {
+        Some(n) if n.announced => n.files.get(path),
+        _ => st.files.get(path),
+    };
+    (bytes.cloned(), st.version)
 }
 
 fn inject(html: &[u8], version: u64) -> Vec<u8> {
@@ -284,10 +319,7 @@ fn keep_freed_memory() {
 /// Runs the server until the process is stopped.
 pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     keep_freed_memory();
-    let shared = Arc::new(Shared {
-        state: Mutex::new(State::default()),
-        changed: Condvar::new(),
-    });
+    let shared = Arc::new(Shared::default());
     let mut builder = Builder::new(root);
     builder.rebuild(&shared);
     let listener =
@@ -410,10 +442,7 @@ mod tests {
 
     #[test]
     fn another_request_on_the_connection_answers_its_poll() {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-        });
+        let shared = Arc::new(Shared::default());
         let (a, b): (SocketAddr, SocketAddr) = (
             "127.0.0.1:5000".parse().unwrap(),
             "127.0.0.1:5001".parse().unwrap(),
@@ -454,10 +483,7 @@ mod tests {
 
     #[test]
     fn waiters_wake_on_a_new_version() {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-        });
+        let shared = Arc::new(Shared::default());
         let s2 = shared.clone();
         let t = std::thread::spawn(move || wait_for_change(&s2, 0, Duration::from_secs(10)));
         std::thread::sleep(Duration::from_millis(50));

@@ -1,10 +1,11 @@
-//! `serve`'s rebuilds, kept apart from its HTTP answers: what a rebuild reuses from the last
-//! one (the git history) and when rebuilds run after file events.
+//! `serve`'s rebuilds, kept apart from its HTTP answers: when they run after file events, what
+//! they reuse from the last one (the git history), and when a build becomes the new version
+//! (at its first file that differs from the site served, so pages reload before the whole site
+//! is rendered, and a build that changes nothing reloads nothing).
 
-use super::Shared;
+use super::{Next, Shared, State, lock};
 use crate::history::Kept;
 use crate::render::OutFile;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,55 +37,83 @@ impl Builder {
         if self.history.refresh(&self.root) {
             eprintln!("git history re-read (the commit checked out changed)");
         }
-        let result = build_in_memory(&self.root, self.history.get());
+        let (loaded, diags) = crate::load(&self.root);
+        let result = match loaded {
+            Some(loaded) => render(&loaded, self.history.get(), shared),
+            None => Err(diags.to_string()),
+        };
         let took = started.elapsed();
-        publish(shared, result, took);
+        finish(shared, result, took);
         took
     }
 }
 
-/// Builds the book at `root` into memory, with the page dates of `history`.
-pub fn build_in_memory(
-    root: &Path,
+/// Renders the loaded book into `State::next`, file by file as the rendering threads make them.
+fn render(
+    loaded: &crate::Loaded,
     history: &crate::history::History,
-) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let (loaded, diags) = crate::load(root);
-    let Some(loaded) = loaded else {
-        return Err(diags.to_string());
-    };
-    let files = std::sync::Mutex::new(Vec::new());
-    crate::render_into(&loaded, history, &|f: Vec<OutFile>| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).extend(f);
+    shared: &Shared,
+) -> Result<(), String> {
+    lock(shared).next = Some(Next::default());
+    crate::render_into(loaded, history, &|files| {
+        receive(shared, files);
         Ok(())
     })
-    .map_err(|d| d.to_string())?;
-    let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+    .map(drop)
+    .map_err(|d| d.to_string())
 }
 
-/// Swaps in a new site, or keeps the last good one and shows the errors; wakes the long-polls.
-/// A site byte for byte the one served (a save that changed nothing, or the second build of a
-/// save written in two steps) is no new version, so open pages do not reload for it.
-fn publish(shared: &Shared, result: Result<BTreeMap<String, Vec<u8>>, String>, took: Duration) {
-    let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok(files) if st.error.is_none() && *st.files == files => {
-            eprintln!("rebuilt in {} ms: no change", took.as_millis());
-            return;
-        }
-        Ok(files) => {
-            st.files = Arc::new(files);
-            st.error = None;
+/// Adds files to the build being rendered. The first file that differs from the site served
+/// (or any, while errors are shown) announces the build as the new version: the long-polls
+/// are answered, and pages are answered from this build from then on.
+fn receive(shared: &Shared, files: Vec<OutFile>) {
+    let mut st = lock(shared);
+    let State {
+        files: served,
+        version,
+        error,
+        next,
+        ..
+    } = &mut *st;
+    let Some(next) = next else { return };
+    if !next.announced
+        && (error.is_some() || files.iter().any(|f| served.get(&f.path) != Some(&f.bytes)))
+    {
+        next.announced = true;
+        *version += 1;
+        *error = None;
+        shared.changed.notify_all();
+    }
+    next.files
+        .extend(files.into_iter().map(|f| (f.path, f.bytes)));
+    shared.made.notify_all();
+}
+
+/// Ends a build: a rendered one becomes the site served (announced now if none of its files
+/// differed but the site lost files; a build identical to the site served is no new version);
+/// a failed one keeps the last good site and shows its errors.
+fn finish(shared: &Shared, result: Result<(), String>, took: Duration) {
+    let mut st = lock(shared);
+    let next = st.next.take();
+    match (result, next) {
+        (Ok(()), Some(next)) if next.announced || next.files.len() != st.files.len() => {
+            if !next.announced {
+                st.version += 1;
+                st.error = None;
+            }
+            st.files = Arc::new(next.files);
             eprintln!("rebuilt in {} ms", took.as_millis());
         }
-        Err(e) => {
+        (Ok(()), _) => eprintln!("rebuilt in {} ms: no change", took.as_millis()),
+        (Err(e), _) => {
             eprint!("{e}");
             eprintln!("build failed; still serving the last good site");
             st.error = Some(e);
+            st.version += 1;
         }
     }
-    st.version += 1;
     shared.changed.notify_all();
+    shared.made.notify_all();
 }
 
 /// How long the events of one save take to arrive: a save in place is two events (truncate,
