@@ -175,4 +175,48 @@ mod tests {
         );
         assert_eq!(h.last_changed(&["nope"]), None);
     }
+
+    fn git(dir: &Path, args: &[&str], date: &str) {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn kept_history_is_read_again_after_a_commit_not_after_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "one").unwrap();
+        git(dir.path(), &["init", "-q"], "2020-01-02T12:00:00Z");
+        git(dir.path(), &["add", "a.md"], "2020-01-02T12:00:00Z");
+        git(dir.path(), &["commit", "-qm", "a"], "2020-01-02T12:00:00Z");
+        let mut kept = Kept::new(dir.path());
+        let date = |k: &Kept| k.get().last_changed(&["a.md"]);
+        assert_eq!(date(&kept).as_deref(), Some("2020-01-02"));
+        std::fs::write(&file, "two").unwrap();
+        assert!(!kept.refresh(dir.path()), "a save is no commit");
+        git(dir.path(), &["commit", "-qam", "b"], "2021-03-04T12:00:00Z");
+        assert!(kept.refresh(dir.path()));
+        assert_eq!(date(&kept).as_deref(), Some("2021-03-04"));
+        assert!(!kept.refresh(dir.path()));
+        // A branch of its own: HEAD moves, and commits there are seen too.
+        git(
+            dir.path(),
+            &["checkout", "-qb", "other"],
+            "2022-01-01T12:00:00Z",
+        );
+        assert!(kept.refresh(dir.path()));
+        std::fs::write(&file, "three").unwrap();
+        git(dir.path(), &["commit", "-qam", "c"], "2022-05-06T12:00:00Z");
+        assert!(kept.refresh(dir.path()));
+        assert_eq!(date(&kept).as_deref(), Some("2022-05-06"));
+        assert_eq!(kept.reads(), 4);
+    }
 }

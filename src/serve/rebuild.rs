@@ -161,3 +161,95 @@ pub fn coalesce(events: &std::sync::mpsc::Receiver<()>, mut build: impl FnMut())
         build();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn out(path: &str, text: &str) -> OutFile {
+        OutFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn events_during_a_build_make_one_more_build_of_the_last_content() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let content = Arc::new(AtomicUsize::new(0));
+        let built = Arc::new(Mutex::new(Vec::new()));
+        let (c, b) = (content.clone(), built.clone());
+        let watcher = std::thread::spawn(move || {
+            coalesce(&rx, || {
+                b.lock().unwrap().push(c.load(Ordering::SeqCst));
+                std::thread::sleep(Duration::from_millis(200));
+            })
+        });
+        content.store(1, Ordering::SeqCst);
+        tx.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        for n in 2..=6 {
+            content.store(n, Ordering::SeqCst);
+            tx.send(()).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(600));
+        drop(tx);
+        watcher.join().unwrap();
+        assert_eq!(*built.lock().unwrap(), [1, 6]);
+    }
+
+    #[test]
+    fn a_build_is_the_new_version_from_its_first_changed_file() {
+        let shared = Arc::new(Shared::default());
+        lock(&shared).next = Some(Next::default());
+        receive(&shared, vec![out("a.html", "A")]);
+        finish(&shared, Ok(()), Duration::ZERO);
+        assert_eq!(lock(&shared).version, 1);
+
+        // The same site again: no new version.
+        lock(&shared).next = Some(Next::default());
+        receive(&shared, vec![out("a.html", "A")]);
+        finish(&shared, Ok(()), Duration::ZERO);
+        assert_eq!(lock(&shared).version, 1);
+
+        // A changed file announces the build before it ends, and a page it has not made yet
+        // is waited for, never answered from the last site.
+        lock(&shared).next = Some(Next::default());
+        receive(&shared, vec![out("a.html", "A2")]);
+        assert_eq!(lock(&shared).version, 2);
+        let s2 = shared.clone();
+        let asked = std::thread::spawn(move || super::super::file(&s2, "b.html"));
+        std::thread::sleep(Duration::from_millis(100));
+        receive(&shared, vec![out("b.html", "B")]);
+        assert_eq!(asked.join().unwrap(), (Some(b"B".to_vec()), 2));
+        finish(&shared, Ok(()), Duration::ZERO);
+        let st = lock(&shared);
+        assert_eq!(st.version, 2);
+        assert_eq!(st.files.len(), 2);
+        assert!(st.next.is_none());
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_last_site_and_a_site_that_lost_a_file_is_new() {
+        let shared = Shared::default();
+        lock(&shared).next = Some(Next::default());
+        receive(&shared, vec![out("a.html", "A"), out("b.html", "B")]);
+        finish(&shared, Ok(()), Duration::ZERO);
+        lock(&shared).next = Some(Next::default());
+        finish(&shared, Err("content/x.yaml: error".into()), Duration::ZERO);
+        {
+            let st = lock(&shared);
+            assert_eq!((st.version, st.files.len()), (2, 2));
+            assert!(st.error.is_some());
+        }
+        // b.html is gone; nothing else changed.
+        lock(&shared).next = Some(Next::default());
+        receive(&shared, vec![out("a.html", "A")]);
+        finish(&shared, Ok(()), Duration::ZERO);
+        let st = lock(&shared);
+        assert_eq!((st.version, st.files.len()), (3, 1));
+        assert!(st.error.is_none());
+    }
+}
