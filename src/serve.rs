@@ -1,16 +1,21 @@
 //! `planbook serve`: builds the book in memory, serves it on 127.0.0.1 (HTTP in `http.rs`),
-//! watches the sources and rebuilds on change. The served site is swapped whole after a successful build, so a reader
-//! never sees half of one; a failed build keeps the last good site and shows its errors as an
-//! overlay until the file is fixed. Open pages reload in place through a long-poll.
+//! watches the sources and rebuilds on change (`serve/rebuild.rs`). Every page served is whole
+//! and of one build: from the moment a build is announced as the new version, pages are answered
+//! from it, waiting for those it has not rendered yet; a failed build keeps the last good site
+//! and shows its errors as an overlay until the file is fixed. Open pages reload in place
+//! through a long-poll.
 
-use crate::render::OutFile;
+mod rebuild;
+
+pub use rebuild::{Builder, SETTLE, coalesce};
+
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the server holds: the last good site, its version, and the last build's errors.
 #[derive(Default)]
@@ -18,8 +23,18 @@ pub struct State {
     pub files: Arc<BTreeMap<String, Vec<u8>>>,
     pub version: u64,
     pub error: Option<String>,
+    /// The build being rendered, if any.
+    pub next: Option<Next>,
     /// Requests being answered, by client connection (see `begin`).
     pub conns: BTreeMap<SocketAddr, Conn>,
+}
+
+/// A build being rendered: the files it has made so far. Once `announced` it is the new
+/// version: `version` counts it, and pages are answered from it.
+#[derive(Default)]
+pub struct Next {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub announced: bool,
 }
 
 /// The requests of one client connection being answered now.
@@ -34,9 +49,13 @@ pub struct Conn {
 }
 
 /// Shared between the watcher, the request handlers and the long-polls.
+#[derive(Default)]
 pub struct Shared {
     pub state: Mutex<State>,
+    /// Notified when the version or errors change (long-polls wait on it).
     pub changed: Condvar,
+    /// Notified when a build being rendered makes files (pages not made yet wait on it).
+    pub made: Condvar,
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -61,39 +80,6 @@ const LIVE_JS: &str = r#"(function () {
   }
   poll();
 })();"#;
-
-/// Builds the book at `root` into memory.
-pub fn build_in_memory(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let (loaded, diags) = crate::load(root);
-    let Some(loaded) = loaded else {
-        return Err(diags.to_string());
-    };
-    let files: Vec<OutFile> = crate::render_all(root, &loaded).map_err(|d| d.to_string())?;
-    Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect())
-}
-
-/// Rebuilds and publishes the result; returns how long the build took.
-pub fn rebuild(root: &Path, shared: &Shared) -> Duration {
-    let started = Instant::now();
-    let result = build_in_memory(root);
-    let took = started.elapsed();
-    let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    st.version += 1;
-    match result {
-        Ok(files) => {
-            st.files = Arc::new(files);
-            st.error = None;
-            eprintln!("rebuilt in {} ms", took.as_millis());
-        }
-        Err(e) => {
-            eprint!("{e}");
-            eprintln!("build failed; still serving the last good site");
-            st.error = Some(e);
-        }
-    }
-    shared.changed.notify_all();
-    took
-}
 
 /// Maps a request path to a file of the site, refusing anything that could leave it.
 pub fn resolve_path(url: &str) -> Option<String> {
@@ -154,10 +140,6 @@ fn content_type(path: &str) -> &'static str {
 
 /// Answers one request from the current site.
 pub fn respond(shared: &Shared, url: &str) -> (u16, &'static str, Vec<u8>) {
-    let (files, version) = {
-        let st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        (st.files.clone(), st.version)
-    };
     if url.split('?').next() == Some("/__planbook/live.js") {
         return (
             200,
@@ -168,19 +150,42 @@ pub fn respond(shared: &Shared, url: &str) -> (u16, &'static str, Vec<u8>) {
     let Some(path) = resolve_path(url) else {
         return (404, "text/plain; charset=utf-8", b"not found".to_vec());
     };
-    match files.get(&path) {
-        Some(bytes) if path.ends_with(".html") => {
-            (200, content_type(&path), inject(bytes, version))
+    match file(shared, &path) {
+        (Some(bytes), version) if path.ends_with(".html") => {
+            (200, content_type(&path), inject(&bytes, version))
         }
-        Some(bytes) => (200, content_type(&path), bytes.clone()),
-        None => {
-            let body = files
-                .get("404.html")
-                .map(|b| inject(b, version))
-                .unwrap_or_else(|| b"not found".to_vec());
+        (Some(bytes), _) => (200, content_type(&path), bytes),
+        (None, _) => {
+            let body = match file(shared, "404.html") {
+                (Some(page), version) => inject(&page, version),
+                (None, _) => b"not found".to_vec(),
+            };
             (404, "text/html; charset=utf-8", body)
         }
     }
+}
+
+/// A request never waits longer than this for a page being rendered.
+const MAX_PAGE_WAIT: Duration = Duration::from_secs(60);
+
+/// The file at `path` in the newest version, and that version. While the build announced as the
+/// new version is being rendered, a file it has not made yet is waited for, until it is made or
+/// the build ends (then the site holds the whole new version, or the last good one if it failed).
+fn file(shared: &Shared, path: &str) -> (Option<Vec<u8>>, u64) {
+    let not_made = |s: &mut State| {
+        s.next
+            .as_ref()
+            .is_some_and(|n| n.announced && !n.files.contains_key(path))
+    };
+    let (st, _) = shared
+        .made
+        .wait_timeout_while(lock(shared), MAX_PAGE_WAIT, not_made)
+        .unwrap_or_else(|e| e.into_inner());
+    let bytes = match &st.next {
+        Some(n) if n.announced => n.files.get(path),
+        _ => st.files.get(path),
+    };
+    (bytes.cloned(), st.version)
 }
 
 fn inject(html: &[u8], version: u64) -> Vec<u8> {
@@ -298,13 +303,25 @@ const RETRY_MS: u64 = 1000;
 /// answered at once with a retry delay.
 const MAX_WAITERS: usize = 64;
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (as in main.rs, which sets it to 10 ms).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
+    libmimalloc_sys::mi_option_use_numa_nodes - 1;
+
+/// A server rebuilds the same site again and again: memory freed after a build is kept for the
+/// next instead of going back to the system, which would fault it in again, zeroed, page by
+/// page (a fifth of a rebuild's CPU; BENCHMARKS.md). No effect when mimalloc is not the
+/// allocator.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's documented options; a negative delay means never purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 /// Runs the server until the process is stopped.
 pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
-    let shared = Arc::new(Shared {
-        state: Mutex::new(State::default()),
-        changed: Condvar::new(),
-    });
-    rebuild(root, &shared);
+    keep_freed_memory();
+    let shared = Arc::new(Shared::default());
+    let mut builder = Builder::new(root);
+    builder.rebuild(&shared);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let url = format!("http://{addr}/");
@@ -331,14 +348,10 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     }
     {
         let shared = shared.clone();
-        let root = root.to_path_buf();
         std::thread::spawn(move || {
-            while rx.recv().is_ok() {
-                // Let a burst of events from one save settle, then build once.
-                std::thread::sleep(Duration::from_millis(15));
-                while rx.try_recv().is_ok() {}
-                rebuild(&root, &shared);
-            }
+            rebuild::coalesce(&rx, || {
+                builder.rebuild(&shared);
+            })
         });
     }
     let waiters = AtomicUsize::new(0);
@@ -395,6 +408,7 @@ fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn paths_never_leave_the_site() {
@@ -428,10 +442,7 @@ mod tests {
 
     #[test]
     fn another_request_on_the_connection_answers_its_poll() {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-        });
+        let shared = Arc::new(Shared::default());
         let (a, b): (SocketAddr, SocketAddr) = (
             "127.0.0.1:5000".parse().unwrap(),
             "127.0.0.1:5001".parse().unwrap(),
@@ -472,10 +483,7 @@ mod tests {
 
     #[test]
     fn waiters_wake_on_a_new_version() {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-        });
+        let shared = Arc::new(Shared::default());
         let s2 = shared.clone();
         let t = std::thread::spawn(move || wait_for_change(&s2, 0, Duration::from_secs(10)));
         std::thread::sleep(Duration::from_millis(50));
