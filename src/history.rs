@@ -68,7 +68,8 @@ impl History {
 /// file cannot change them: `git log` runs again only when the commit checked out may have
 /// changed, that is when git's `HEAD`, its index, or the ref `HEAD` names (loose or packed)
 /// changed modification time or length. A book that is not in a checkout when `serve` starts
-/// keeps an empty history.
+/// keeps an empty history; with a git older than 2.31 (no `--path-format`) the history is read
+/// once.
 pub struct Kept {
     dirs: Option<(PathBuf, PathBuf)>,
     stamp: Vec<Option<(SystemTime, u64)>>,

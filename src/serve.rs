@@ -7,8 +7,6 @@
 
 mod rebuild;
 
-pub use rebuild::{Builder, SETTLE, coalesce};
-
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -303,14 +301,14 @@ const RETRY_MS: u64 = 1000;
 /// answered at once with a retry delay.
 const MAX_WAITERS: usize = 64;
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (as in main.rs, which sets it to 10 ms).
+/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (as in main.rs, which sets it for builds).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
     libmimalloc_sys::mi_option_use_numa_nodes - 1;
 
 /// A server rebuilds the same site again and again: memory freed after a build is kept for the
 /// next instead of going back to the system, which would fault it in again, zeroed, page by
-/// page (a fifth of a rebuild's CPU; BENCHMARKS.md). No effect when mimalloc is not the
-/// allocator.
+/// page (thousands of page faults per save; BENCHMARKS.md). No effect when mimalloc is not
+/// the allocator.
 fn keep_freed_memory() {
     // SAFETY: sets one of mimalloc's documented options; a negative delay means never purge.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
@@ -320,7 +318,7 @@ fn keep_freed_memory() {
 pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     keep_freed_memory();
     let shared = Arc::new(Shared::default());
-    let mut builder = Builder::new(root);
+    let mut builder = rebuild::Builder::new(root);
     builder.rebuild(&shared);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
