@@ -6,7 +6,6 @@ use crate::fsio::{SourceFile, read_source, relative};
 use crate::model::*;
 use crate::yaml;
 use rayon::prelude::*;
-use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
 /// A parsed file together with its source, kept for locating later findings.
@@ -174,19 +173,44 @@ fn parse_all<I: Sync, T: Send>(
         .collect()
 }
 
-/// The record files (plan, changes, sectors, enterprises, targets, glossary) parsed into a
-/// `RawContent`, with their findings.
+/// One record file, parsed.
+enum Record {
+    /// Boxed: the plan's metadata is ten times the size of the other files' lists.
+    Plan(Box<Option<Parsed<PlanMeta>>>),
+    Changes(Option<Parsed<ChangesFile>>),
+    Sectors(Option<Parsed<SectorsFile>>),
+    Enterprises(Option<Parsed<EnterprisesFile>>),
+    Targets(Option<Parsed<TargetsFile>>),
+    Glossary(Option<Parsed<GlossaryFile>>),
+}
+
+/// The record file `name` at `rel`, parsed as its kind.
+fn record(root: &Path, (name, rel): &(String, PathBuf), diags: &mut Diagnostics) -> Record {
+    match name.as_str() {
+        "plan.yaml" => Record::Plan(Box::new(parse(root, rel, diags))),
+        "changes.yaml" => Record::Changes(parse(root, rel, diags)),
+        "sectors.yaml" => Record::Sectors(parse(root, rel, diags)),
+        "enterprises.yaml" => Record::Enterprises(parse(root, rel, diags)),
+        "targets.yaml" => Record::Targets(parse(root, rel, diags)),
+        _ => Record::Glossary(parse(root, rel, diags)),
+    }
+}
+
+/// The record files (plan, changes, sectors, enterprises, targets, glossary) parsed in
+/// parallel into a `RawContent`, with their findings in walk order.
 fn records(root: &Path, files: &[(String, PathBuf)]) -> (RawContent, Diagnostics) {
     let mut raw = RawContent::default();
     let mut diags = Diagnostics::default();
-    for (name, rel) in files {
-        match name.as_str() {
-            "plan.yaml" => raw.plan = parse(root, rel, &mut diags),
-            "changes.yaml" => raw.changes = parse(root, rel, &mut diags),
-            "sectors.yaml" => raw.sectors = parse(root, rel, &mut diags),
-            "enterprises.yaml" => raw.enterprises = parse(root, rel, &mut diags),
-            "targets.yaml" => raw.targets = parse(root, rel, &mut diags),
-            _ => raw.glossary = parse(root, rel, &mut diags),
+    for (parsed, found) in parse_all(files, |file, d| Some(record(root, file, d))) {
+        diags.extend(found);
+        match parsed {
+            Some(Record::Plan(v)) => raw.plan = *v,
+            Some(Record::Changes(v)) => raw.changes = v,
+            Some(Record::Sectors(v)) => raw.sectors = v,
+            Some(Record::Enterprises(v)) => raw.enterprises = v,
+            Some(Record::Targets(v)) => raw.targets = v,
+            Some(Record::Glossary(v)) => raw.glossary = v,
+            None => {}
         }
     }
     for (kind, missing) in [
@@ -287,11 +311,7 @@ fn read_md(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<SourceFil
     }
 }
 
-fn parse<T: DeserializeOwned>(
-    root: &Path,
-    rel: &Path,
-    diags: &mut Diagnostics,
-) -> Option<Parsed<T>> {
+fn parse<T: yaml::Document>(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
     let file = match read_source(root, rel) {
         Ok(f) => f,
         Err(d) => {
