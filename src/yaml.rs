@@ -4,9 +4,51 @@
 use crate::diag::Diagnostic;
 use crate::fsio::SourceFile;
 use serde::de::DeserializeOwned;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+/// A parsed file as `serve` keeps it: the text it was parsed from and the value.
+type KeptFile = (String, Box<dyn Any + Send + Sync>);
+
+/// The files parsed by earlier builds, by type and path; only `serve` turns this on (see
+/// `keep_parsed`), so a one-off build keeps nothing.
+static KEPT: OnceLock<Mutex<HashMap<(TypeId, PathBuf), KeptFile>>> = OnceLock::new();
+
+/// From now on every file parsed is kept, and a file whose text has not changed since it was
+/// last parsed is not parsed again: `serve` rebuilds on every save, and a save touches one
+/// file while a build parses them all (half of loading the plan is YAML).
+pub fn keep_parsed() {
+    KEPT.get_or_init(Default::default);
+}
+
+/// What a YAML file can be parsed into: a value `serve` can keep between builds.
+pub trait Document: DeserializeOwned + Clone + Send + Sync + 'static {}
+
+impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Document for T {}
 
 /// Parses a whole YAML file into `T`, turning syntax and shape errors into a located diagnostic.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
+/// Once `keep_parsed` was called, a file parsed before from the same text is not parsed again.
+pub fn parse<T: Document>(file: &SourceFile) -> Result<T, Diagnostic> {
+    let Some(kept) = KEPT.get() else {
+        return parse_text(file);
+    };
+    let key = (TypeId::of::<T>(), file.display.clone());
+    let lock = || kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((text, value)) = lock().get(&key)
+        && *text == file.text
+        && let Some(value) = value.downcast_ref::<T>()
+    {
+        return Ok(value.clone());
+    }
+    let value = parse_text::<T>(file)?;
+    lock().insert(key, (file.text.clone(), Box::new(value.clone())));
+    Ok(value)
+}
+
+/// `parse`, always from the text.
+fn parse_text<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     if file.text.trim().is_empty() {
         return Err(Diagnostic::error(&file.display, "yaml", "file is empty")
             .hint("add the records this file should hold, or delete the file"));
@@ -304,7 +346,7 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    #[derive(serde::Deserialize, Debug)]
+    #[derive(serde::Deserialize, Debug, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Rec {
@@ -317,6 +359,26 @@ mod tests {
             display: PathBuf::from("content/x.yaml"),
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn a_kept_file_is_parsed_again_when_its_text_changes() {
+        keep_parsed();
+        let first = "id: a\nsectors: [b]\n";
+        let second = "id: a\nsectors: [b, c]\n";
+        let as_parsed = |text: &str| parse::<Rec>(&file(text)).expect("parses");
+        assert_eq!(as_parsed(first).sectors, ["b"]);
+        assert_eq!(as_parsed(first).sectors, ["b"], "kept");
+        assert_eq!(
+            as_parsed(second).sectors,
+            ["b", "c"],
+            "the new text, not the kept value"
+        );
+        assert!(
+            parse::<Rec>(&file("id: a\nsector: [b]\n")).is_err(),
+            "errors are not kept"
+        );
+        assert_eq!(as_parsed(first).sectors, ["b"], "back to the first text");
     }
 
     #[test]

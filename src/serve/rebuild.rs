@@ -37,8 +37,10 @@ fn pool() -> Option<rayon::ThreadPool> {
 }
 
 impl Builder {
-    /// Reads the git history of the book at `root` once.
+    /// Reads the git history of the book at `root` once, and has every build from now on keep
+    /// its parsed YAML for the next (`yaml::keep_parsed`).
     pub fn new(root: &Path) -> Builder {
+        crate::yaml::keep_parsed();
         Builder {
             root: root.to_path_buf(),
             history: Kept::new(root),
