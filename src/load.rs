@@ -20,7 +20,8 @@ pub struct Parsed<T> {
 pub struct RawChapter {
     pub dir: PathBuf,
     pub meta: Parsed<ChapterMeta>,
-    pub body: Bi<SourceFile>,
+    /// Shared with the page made from it (`Page::source`), not copied.
+    pub body: std::sync::Arc<Bi<SourceFile>>,
     /// `en.sync.yaml`: the Chinese passages' hashes when the English was last updated.
     pub sync: Option<Parsed<std::collections::BTreeMap<String, String>>>,
 }
@@ -241,7 +242,7 @@ fn chapter(root: &Path, dir: &str, diags: &mut Diagnostics) -> Option<RawChapter
     Some(RawChapter {
         dir: rel_dir,
         meta: meta?,
-        body: Bi { zh: zh?, en: en? },
+        body: std::sync::Arc::new(Bi { zh: zh?, en: en? }),
         sync,
     })
 }

@@ -66,7 +66,8 @@ pub struct Page {
     pub sector: Option<usize>,
     pub editorial_title: bool,
     pub body: Bi<Body>,
-    pub source: Bi<SourceFile>,
+    /// The Markdown texts, shared with the loaded chapter.
+    pub source: std::sync::Arc<Bi<SourceFile>>,
     pub meta_path: PathBuf,
     /// Passages whose Chinese changed after the English was last updated.
     pub stale: BTreeSet<String>,
