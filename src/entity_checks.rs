@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::fsio::SourceFile;
 use crate::load::{Parsed, RawContent};
 use crate::model::*;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Separates the quoted pieces of one basis quote.
@@ -29,11 +30,26 @@ pub fn check(raw: &RawContent, diags: &mut Diagnostics) -> Entities {
         check_enterprises(ents, &plan_text, diags);
     }
     if !raw.failed.contains("enterprise") {
-        for sidebar in &raw.sidebars {
-            check_ties(sidebar, &plan_text, diags);
+        for found in each_in_parallel(&raw.sidebars, |s, d| check_ties(s, &plan_text, d)) {
+            diags.extend(found);
         }
     }
     collect(raw)
+}
+
+/// `check` run on each of `items` in parallel; the findings of each, in order.
+fn each_in_parallel<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T, &mut Diagnostics) + Sync,
+) -> Vec<Diagnostics> {
+    items
+        .par_iter()
+        .map(|item| {
+            let mut found = Diagnostics::default();
+            check(item, &mut found);
+            found
+        })
+        .collect()
 }
 
 fn collect(raw: &RawContent) -> Entities {
@@ -66,13 +82,18 @@ impl PlanText {
     fn new(raw: &RawContent) -> PlanText {
         let chapters: BTreeMap<String, String> = raw
             .chapters
-            .iter()
+            .par_iter()
             .map(|c| (c.meta.value.id.clone(), squeeze(&c.body.zh.text)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        let boxes: Vec<String> = raw
+            .sidebars
+            .par_iter()
+            .map(|s| squeeze(&s.file.text))
             .collect();
         let mut all: String = chapters.values().map(String::as_str).collect();
-        for s in &raw.sidebars {
-            all.push_str(&squeeze(&s.file.text));
-        }
+        boxes.iter().for_each(|b| all.push_str(b));
         PlanText {
             all,
             chapters,
@@ -110,7 +131,7 @@ fn check_enterprises(ents: &Parsed<EnterprisesFile>, plan: &PlanText, diags: &mu
         .iter()
         .map(|e| (e.id.as_str(), e.kind))
         .collect();
-    for e in &ents.value.enterprises {
+    let found = each_in_parallel(&ents.value.enterprises, |e, diags| {
         let at = Place {
             file: &ents.file,
             id: &e.id,
@@ -129,6 +150,9 @@ fn check_enterprises(ents: &Parsed<EnterprisesFile>, plan: &PlanText, diags: &mu
             ));
         }
         check_entity_basis(&at, e, plan, diags);
+    });
+    for f in found {
+        diags.extend(f);
     }
 }
 
@@ -345,10 +369,10 @@ mod tests {
                     file: meta_file,
                     value: meta,
                 },
-                body: Bi {
+                body: std::sync::Arc::new(Bi {
                     zh: file(chapter_zh),
                     en: file(""),
-                },
+                }),
                 sync: None,
             }],
             ..RawContent::default()
