@@ -21,6 +21,7 @@
 //! `gram_hash` and `grams` here and in `search.js` must agree.
 
 use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -209,8 +210,9 @@ impl Item {
 
 /// Every file of one language's index, from its items in rank order.
 pub fn files(lang: &str, items: &[Item], layout: &Layout) -> Vec<IndexFile> {
-    let postings = postings(items);
-    let chunks = chunks(items, &layout.starts);
+    // The postings and the chunks, then each file's script, on every core: the index is made
+    // while the other pages render, and at its end it was the one job left running.
+    let (postings, chunks) = rayon::join(|| postings(items), || chunks(items, &layout.starts));
     let mut out = vec![script(
         "manifest.js",
         "m",
@@ -222,12 +224,19 @@ pub fn files(lang: &str, items: &[Item], layout: &Layout) -> Vec<IndexFile> {
             items: items.len(),
         },
     )];
-    for (b, shard) in shards(&postings, layout.buckets).iter().enumerate() {
-        out.push(script(&format!("g/{b}.js"), "g", b, shard));
-    }
-    for (n, chunk) in chunks.iter().enumerate() {
-        out.push(script(&format!("c/{n}.js"), "c", n, chunk));
-    }
+    let shards = shards(&postings, layout.buckets);
+    out.par_extend(
+        shards
+            .par_iter()
+            .enumerate()
+            .map(|(b, shard)| script(&format!("g/{b}.js"), "g", b, shard)),
+    );
+    out.par_extend(
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(n, chunk)| script(&format!("c/{n}.js"), "c", n, chunk)),
+    );
     out
 }
 
