@@ -258,6 +258,22 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// `one` run on each of `items` on every core, each with findings of its own: the results
+/// and findings in the order of `items`, so a parallel stage reports as a serial one would.
+pub fn each_in_parallel<I: Sync, T: Send>(
+    items: &[I],
+    one: impl Fn(&I, &mut Diagnostics) -> T + Sync,
+) -> Vec<(T, Diagnostics)> {
+    use rayon::prelude::*;
+    items
+        .par_iter()
+        .map(|item| {
+            let mut found = Diagnostics::default();
+            (one(item, &mut found), found)
+        })
+        .collect()
+}
+
 /// How many findings of one shape `Diagnostics::summarised` prints in full before it counts
 /// the rest.
 pub const SHOWN_PER_SHAPE: usize = 3;

@@ -3,7 +3,7 @@
 //! partner), relations name known ids, every kind and every 专栏 tie says what supports it, and
 //! every quote given as the plan's words is found in the plan's Chinese text.
 
-use crate::diag::{Diagnostic, Diagnostics, suggest};
+use crate::diag::{Diagnostic, Diagnostics, each_in_parallel, suggest};
 use crate::fsio::SourceFile;
 use crate::load::{Parsed, RawContent};
 use crate::model::*;
@@ -30,26 +30,11 @@ pub fn check(raw: &RawContent, diags: &mut Diagnostics) -> Entities {
         check_enterprises(ents, &plan_text, diags);
     }
     if !raw.failed.contains("enterprise") {
-        for found in each_in_parallel(&raw.sidebars, |s, d| check_ties(s, &plan_text, d)) {
+        for ((), found) in each_in_parallel(&raw.sidebars, |s, d| check_ties(s, &plan_text, d)) {
             diags.extend(found);
         }
     }
     collect(raw)
-}
-
-/// `check` run on each of `items` in parallel; the findings of each, in order.
-fn each_in_parallel<T: Sync>(
-    items: &[T],
-    check: impl Fn(&T, &mut Diagnostics) + Sync,
-) -> Vec<Diagnostics> {
-    items
-        .par_iter()
-        .map(|item| {
-            let mut found = Diagnostics::default();
-            check(item, &mut found);
-            found
-        })
-        .collect()
 }
 
 fn collect(raw: &RawContent) -> Entities {
@@ -151,7 +136,7 @@ fn check_enterprises(ents: &Parsed<EnterprisesFile>, plan: &PlanText, diags: &mu
         }
         check_entity_basis(&at, e, plan, diags);
     });
-    for f in found {
+    for ((), f) in found {
         diags.extend(f);
     }
 }

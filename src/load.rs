@@ -1,11 +1,10 @@
 //! Discovery and parsing: walks `content/` in sorted order and parses every YAML record and
 //! Markdown body it finds, collecting every problem instead of stopping at the first.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, each_in_parallel};
 use crate::fsio::{SourceFile, read_source, relative};
 use crate::model::*;
 use crate::yaml;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A parsed file together with its source, kept for locating later findings.
@@ -69,9 +68,9 @@ pub fn content(root: &Path, diags: &mut Diagnostics) -> RawContent {
         || records(root, &found.records),
         || {
             rayon::join(
-                || parse_all(&found.chapter_dirs, |dir, d| chapter(root, dir, d)),
+                || each_in_parallel(&found.chapter_dirs, |dir, d| chapter(root, dir, d)),
                 || {
-                    parse_all(&found.sidebar_files, |rel, d| {
+                    each_in_parallel(&found.sidebar_files, |rel, d| {
                         parse::<SidebarFile>(root, rel, d)
                     })
                 },
@@ -160,20 +159,6 @@ fn walk(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Found {
     found
 }
 
-/// Each of `items` parsed by `one` in parallel, with its own findings, in order.
-fn parse_all<I: Sync, T: Send>(
-    items: &[I],
-    one: impl Fn(&I, &mut Diagnostics) -> Option<T> + Sync,
-) -> Vec<(Option<T>, Diagnostics)> {
-    items
-        .par_iter()
-        .map(|item| {
-            let mut found = Diagnostics::default();
-            (one(item, &mut found), found)
-        })
-        .collect()
-}
-
 /// One record file, parsed.
 enum Record {
     /// Boxed: the plan's metadata is ten times the size of the other files' lists.
@@ -202,16 +187,15 @@ fn record(root: &Path, (name, rel): &(String, PathBuf), diags: &mut Diagnostics)
 fn records(root: &Path, files: &[(String, PathBuf)]) -> (RawContent, Diagnostics) {
     let mut raw = RawContent::default();
     let mut diags = Diagnostics::default();
-    for (parsed, found) in parse_all(files, |file, d| Some(record(root, file, d))) {
+    for (parsed, found) in each_in_parallel(files, |file, d| record(root, file, d)) {
         diags.extend(found);
         match parsed {
-            Some(Record::Plan(v)) => raw.plan = *v,
-            Some(Record::Changes(v)) => raw.changes = v,
-            Some(Record::Sectors(v)) => raw.sectors = v,
-            Some(Record::Enterprises(v)) => raw.enterprises = v,
-            Some(Record::Targets(v)) => raw.targets = v,
-            Some(Record::Glossary(v)) => raw.glossary = v,
-            None => {}
+            Record::Plan(v) => raw.plan = *v,
+            Record::Changes(v) => raw.changes = v,
+            Record::Sectors(v) => raw.sectors = v,
+            Record::Enterprises(v) => raw.enterprises = v,
+            Record::Targets(v) => raw.targets = v,
+            Record::Glossary(v) => raw.glossary = v,
         }
     }
     for (kind, missing) in [

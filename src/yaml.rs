@@ -368,7 +368,7 @@ mod tests {
         let second = "id: a\nsectors: [b, c]\n";
         let as_parsed = |text: &str| parse::<Rec>(&file(text)).expect("parses");
         assert_eq!(as_parsed(first).sectors, ["b"]);
-        assert_eq!(as_parsed(first).sectors, ["b"], "kept");
+        assert_eq!(as_parsed(first).sectors, ["b"], "the same text again");
         assert_eq!(
             as_parsed(second).sectors,
             ["b", "c"],
