@@ -123,6 +123,27 @@ enum Job {
     WhatsNew,
 }
 
+impl Job {
+    /// How long the job takes, roughly: 0 for the pages that hold a part of the whole book,
+    /// 1 for the pages that list a whole kind (home, indexes, sectors), 2 for one page.
+    fn size_rank(&self) -> u8 {
+        match self {
+            Job::PrintPart { .. } | Job::Print { .. } | Job::Search => 0,
+            Job::Home
+            | Job::Sectors
+            | Job::Sector(_)
+            | Job::Sidebars
+            | Job::Enterprises
+            | Job::Projects
+            | Job::Targets
+            | Job::Glossary
+            | Job::Data
+            | Job::WhatsNew => 1,
+            Job::Chapter(_) | Job::Parallel(_) | Job::Sidebar(_) | Job::Enterprise(_) => 2,
+        }
+    }
+}
+
 /// Renders every page and asset of the site into `sink`; returns the paths of the files.
 pub fn site_into(
     site: &Site,
@@ -211,9 +232,13 @@ impl Renderer<'_> {
         // The whole-book pages (print editions, search index) are by far the largest: one thread
         // renders them one after another while the others render the rest, so at most one of
         // them is in memory at a time.
-        let (whole, rest): (Vec<_>, Vec<_>) = jobs
+        let (whole, mut rest): (Vec<_>, Vec<_>) = jobs
             .into_iter()
             .partition(|(_, job)| matches!(job, Job::Print { .. } | Job::Search));
+        // The longest jobs go first and each thread takes the next job when it is free, so no
+        // thread is left alone with a print part at the end (a serial tail of up to a second
+        // at 10,000 pages when they came last).
+        rest.sort_by_key(|(_, job)| job.size_rank());
         let (whole, rest) = rayon::join(
             || {
                 whole
@@ -222,10 +247,17 @@ impl Renderer<'_> {
                     .collect::<Vec<_>>()
             },
             || {
+                let mut done: Vec<_> = rest
+                    .iter()
+                    .enumerate()
+                    .par_bridge()
+                    .map(|(k, (lang, job))| (k, self.run(*lang, job).and_then(give)))
+                    .collect();
+                done.sort_unstable_by_key(|(k, _)| *k);
                 [Ok(assets), self.cover_and_404()]
-                    .into_par_iter()
-                    .chain(rest.par_iter().map(|(lang, job)| self.run(*lang, job)))
+                    .into_iter()
                     .map(|f| f.and_then(give))
+                    .chain(done.into_iter().map(|(_, res)| res))
                     .collect::<Vec<_>>()
             },
         );
