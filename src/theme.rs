@@ -34,6 +34,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/glossary.html",
     "templates/search.html",
     "templates/print.html",
+    "templates/contents.html",
     "templates/404.html",
     "templates/data.html",
     "templates/whatsnew.html",

@@ -10,9 +10,14 @@ use std::fs;
 const CHAPTERS: usize = 150;
 
 fn big_book() -> tempfile::TempDir {
+    book_of(CHAPTERS)
+}
+
+/// The mini fixture with `chapters` more chapters, `c000` onwards.
+fn book_of(chapters: usize) -> tempfile::TempDir {
     let book = tempfile::tempdir().expect("temp dir");
     copy_tree(&fixtures().join("sites/mini"), book.path());
-    for i in 0..CHAPTERS {
+    for i in 0..chapters {
         let dir = book.path().join(format!("content/chapters/c{i:03}"));
         fs::create_dir_all(&dir).expect("chapter dir");
         fs::write(
@@ -112,6 +117,76 @@ fn a_build_writes_what_render_all_renders() {
         assert_eq!(wp, ep);
         assert!(wb == eb, "{wp} differs between build and render_all");
     }
+}
+
+#[test]
+fn a_book_too_large_for_its_home_page_lists_its_contents_in_parts() {
+    let chapters = planbook::render::CONTENTS_PART_PAGES + 20;
+    let book = book_of(chapters);
+    let (loaded, diags) = planbook::load(book.path());
+    let loaded = loaded.unwrap_or_else(|| panic!("the book loads:\n{diags}"));
+    let files = planbook::render_all(book.path(), &loaded).expect("renders");
+    let page = |path: &str| {
+        let f = files.iter().find(|f| f.path == path);
+        let f = f.unwrap_or_else(|| panic!("{path} is built"));
+        String::from_utf8(f.bytes.clone()).expect("UTF-8")
+    };
+    let chapter_links = |html: &str| -> Vec<String> {
+        let list = &html[html.find("<ol class=\"chapter-list\">").expect("a list")..];
+        list.split("href=\"../../../en/chapters/")
+            .skip(1)
+            .map(|s| s[..s.find('/').unwrap_or(0)].to_string())
+            .collect()
+    };
+
+    // The home page lists the parts, not every chapter.
+    let home = page("en/index.html");
+    assert!(home.contains("en/contents/part-1/index.html"));
+    assert!(home.contains("en/contents/part-2/index.html"));
+    assert!(
+        !home.contains("en/contents/part-3/"),
+        "two parts for this book"
+    );
+    assert!(!home.contains(&format!("chapters/c{:03}/", chapters - 1)));
+
+    // Every chapter is listed once, in reading order, in a part of at most the limit.
+    let mut listed = Vec::new();
+    for k in 1..=2 {
+        let links = chapter_links(&page(&format!("en/contents/part-{k}/index.html")));
+        assert!(links.len() <= planbook::render::CONTENTS_PART_PAGES);
+        listed.extend(links);
+    }
+    let reading: Vec<&str> = loaded.site.pages.iter().map(|p| p.id.as_str()).collect();
+    let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+    let expected: Vec<&str> = reading.into_iter().filter(|id| *id != "preamble").collect();
+    assert_eq!(listed, expected);
+
+    // A chapter's contents link, before its window, goes to the part listing the page before
+    // the window, and after it, to the part listing the page after it.
+    for id in ["c030", "c400", "c510"] {
+        let links = toc_links(&page(&format!("en/chapters/{id}/index.html")));
+        let id_of = |link: &str| link.split('/').nth(5).unwrap_or("").to_string();
+        let at = |id: &str| expected.iter().position(|x| *x == id).expect("listed");
+        let width = 2 * planbook::render::TOC_RADIUS + 1;
+        for (more, beside) in [
+            (0, at(&id_of(&links[1])) - 1),
+            (width + 1, at(&id_of(&links[width])) + 1),
+        ] {
+            let Some(part) = links.get(more) else {
+                continue;
+            };
+            let part = part.trim_start_matches("../../../");
+            assert!(part.starts_with("en/contents/part-"), "{id}: {links:#?}");
+            assert!(
+                chapter_links(&page(part)).contains(&expected[beside].to_string()),
+                "{id}: {part} lists {}",
+                expected[beside]
+            );
+        }
+    }
+
+    let broken = planbook::links::check(&files, &Default::default());
+    assert!(broken.is_empty(), "every link resolves: {broken:?}");
 }
 
 /// A book whose text is larger than one print part: 120 chapters of about 27 KB per language.

@@ -224,8 +224,8 @@ struct PageFrame<'a> {
     page_description: String,
 }
 
-/// A top-level entry of the contents, with its parts; or, marked `more`, a link to the home
-/// page's full list standing for the pages left out.
+/// A top-level entry of the contents, with its parts; or, marked `more`, a link to where the
+/// pages left out are listed (the home page, or a part of the contents).
 #[derive(Serialize)]
 struct TocEntry {
     id: String,
@@ -286,7 +286,8 @@ impl Renderer<'_> {
         };
         // What every page of this language shares is the language's global context.
         let mut cx = tera::Context::from_serialize(&own).unwrap_or_default();
-        cx.insert_value("toc", self.toc(lang, spec.current, spec.kind == "home"));
+        let full = spec.kind == "home" && self.contents_parts.len() < 2;
+        cx.insert_value("toc", self.toc(lang, spec.current, full));
         if let Some(view) = view {
             cx.extend(view);
         }
@@ -387,13 +388,11 @@ impl Renderer<'_> {
         }
     }
 
-    /// The table of contents: every page when there are at most `TOC_FULL` (and always on the
-    /// home page); otherwise the `TOC_RADIUS` pages either side of `current` in reading order
-    /// (with the top-level page of any part shown), and entries marked `more` linking to the
-    /// home page's full list where pages are left out.
+    /// The table of contents: every page when there are at most `TOC_FULL` (and on the home
+    /// page of a book whose contents fit on it); otherwise the `TOC_RADIUS` pages either side
+    /// of `current` in reading order (with the top-level page of any part shown), and entries
+    /// marked `more` linking to where the pages left out are listed.
     fn toc(&self, lang: Lang, current: Option<usize>, full: bool) -> tera::Value {
-        let s = self.site;
-        let frame = self.frames.get(lang);
         let n = self.order.len();
         let (lo, hi) = if full || n <= TOC_FULL {
             (0, n)
@@ -405,22 +404,39 @@ impl Renderer<'_> {
             let lo = at.saturating_sub(TOC_RADIUS).min(n - width);
             (lo, lo + width)
         };
-        let more = || {
+        let more = |at: usize| {
             tera::Value::from_serializable(&TocEntry {
                 id: String::new(),
                 more: true,
                 title: format!("{} …", self.tr(lang, "chapters")),
-                url: format!("{}/index.html#chapters-h", lang.code()),
+                url: self.listed_at(lang, at),
                 current: false,
                 children: vec![],
             })
         };
         let mut out = Vec::new();
         if lo > 0 {
-            out.push(more());
+            out.push(more(lo - 1));
         }
-        // Top-level pages in the window, each with its parts in the window.
-        let window = &self.order[lo..hi];
+        out.extend(self.toc_entries(lang, current, lo..hi));
+        if hi < n {
+            out.push(more(hi));
+        }
+        out.into()
+    }
+
+    /// The contents entries of the pages at positions `range` of the reading order: each
+    /// top-level page in it with its parts in it, `current` marked.
+    pub(super) fn toc_entries(
+        &self,
+        lang: Lang,
+        current: Option<usize>,
+        range: std::ops::Range<usize>,
+    ) -> Vec<tera::Value> {
+        let s = self.site;
+        let frame = self.frames.get(lang);
+        let mut out = Vec::new();
+        let window = &self.order[range];
         for (k, &i) in window.iter().enumerate() {
             let top = s.pages[i].parent.unwrap_or(i);
             if k > 0 && s.pages[i].parent.is_some() {
@@ -444,10 +460,7 @@ impl Renderer<'_> {
                 ))),
             }
         }
-        if hi < n {
-            out.push(more());
-        }
-        out.into()
+        out
     }
 
     fn breadcrumbs(

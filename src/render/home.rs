@@ -1,5 +1,6 @@
 //! The cover (`index.html`, the language choice at the site root) and each language's home
-//! page (preamble, sectors, headline targets, the full contents).
+//! page (preamble, sectors, headline targets, the full contents or, for a large book, the
+//! list of its parts).
 
 use super::frame::PageSpec;
 use super::parts::TargetView;
@@ -16,6 +17,8 @@ struct HomeView<'a> {
     preamble: Preamble<'a>,
     sectors: Vec<SectorCard>,
     headline: Vec<TargetView>,
+    /// For a book too large to list every page here: the parts of its contents.
+    contents_parts: Vec<super::print::PartLink>,
 }
 
 /// The plan's opening text (the page numbered chapter 0), shown on the home page.
@@ -132,6 +135,7 @@ impl Renderer<'_> {
             preamble,
             sectors: self.sector_cards(lang),
             headline,
+            contents_parts: self.contents_links(lang),
         };
         let spec = PageSpec {
             path: format!("{}/index.html", lang.code()),

@@ -10,6 +10,7 @@
 //! and index `search`, what's new and the Atom feed `feeds`, the 404 page `notfound`.
 
 mod chapter;
+mod contents;
 mod enterprise;
 mod feeds;
 mod frame;
@@ -68,8 +69,10 @@ pub fn root_of(path: &str) -> String {
 /// Up to this many pages, every page's table of contents lists them all.
 pub const TOC_FULL: usize = 100;
 /// Beyond it, a page lists the pages this far either side of it in reading order, and links to
-/// the home page's full list: the full list on every page would make a build quadratic.
+/// where the others are listed (the home page, or for a large book a part of the contents):
+/// the full list on every page would make a build quadratic.
 pub const TOC_RADIUS: usize = 10;
+pub use contents::CONTENTS_PART_PAGES;
 
 /// What receives the rendered files, job by job, from the rendering threads: `build` writes them
 /// straight to the staging folder, so the whole site is never held in memory.
@@ -91,6 +94,8 @@ pub(crate) struct Renderer<'a> {
     frames: Bi<Frame>,
     /// The print editions' parts (pages in reading order); one part for a book that fits.
     print_parts: Vec<Vec<usize>>,
+    /// The contents' parts (positions in reading order); one part for a book that fits.
+    contents_parts: Vec<std::ops::Range<usize>>,
     /// Each page's sectors: its own, then those with a passage on it.
     page_sectors: Vec<Vec<usize>>,
 }
@@ -114,6 +119,8 @@ enum Job {
     Print {
         bilingual: bool,
     },
+    /// Part `k` (from 1) of the contents of a book too large to list them on its home page.
+    ContentsPart(usize),
     /// Part `part` (from 1) of a print edition cut into parts.
     PrintPart {
         bilingual: bool,
@@ -138,7 +145,8 @@ impl Job {
             | Job::Targets
             | Job::Glossary
             | Job::Data
-            | Job::WhatsNew => 1,
+            | Job::WhatsNew
+            | Job::ContentsPart(_) => 1,
             Job::Chapter(_) | Job::Parallel(_) | Job::Sidebar(_) | Job::Enterprise(_) => 2,
         }
     }
@@ -163,6 +171,7 @@ pub fn site_into(
         en: Frame::new(site, &theme.tera, &strings.en, &assets, Lang::En),
     };
     let print_parts = print::print_parts(site, &order);
+    let contents_parts = contents::contents_parts(site, &order);
     let r = Renderer {
         site,
         theme,
@@ -173,6 +182,7 @@ pub fn site_into(
         place,
         frames,
         print_parts,
+        contents_parts,
         page_sectors: chapter::page_sectors(site),
     };
     r.run_all(asset_files, sink)
@@ -297,6 +307,9 @@ impl Renderer<'_> {
         v.extend((0..s.sidebars.len()).map(Job::Sidebar));
         v.extend((0..s.sectors.len()).map(Job::Sector));
         v.extend((0..s.enterprises.len()).map(Job::Enterprise));
+        if self.contents_parts.len() > 1 {
+            v.extend((1..=self.contents_parts.len()).map(Job::ContentsPart));
+        }
         if self.print_parts.len() > 1 {
             for part in 1..=self.print_parts.len() {
                 v.extend([false, true].map(|bilingual| Job::PrintPart { bilingual, part }));
@@ -327,6 +340,7 @@ impl Renderer<'_> {
             Job::Data => one(self.data_page(lang)),
             Job::Search => self.search(lang),
             Job::WhatsNew => self.whats_new(lang),
+            Job::ContentsPart(k) => one(self.contents_part(lang, *k)),
             Job::Print { bilingual } => one(self.print(lang, *bilingual)),
             Job::PrintPart { bilingual, part } => one(self.print_part(lang, *bilingual, *part)),
         }

@@ -29,13 +29,13 @@ struct PrintView {
     chapters: Vec<PrintChapter>,
 }
 
-/// A part of a print edition, named by its first and last chapter.
+/// A part of a print edition or of the contents, named by its first and last chapter.
 #[derive(Serialize)]
-struct PartLink {
-    label: String,
-    first: String,
-    last: String,
-    url: String,
+pub(super) struct PartLink {
+    pub label: String,
+    pub first: String,
+    pub last: String,
+    pub url: String,
 }
 
 /// A page of the book in reading order: its body, and in the bilingual edition its rows.
