@@ -114,6 +114,18 @@ pub fn render_into(
     history: &history::History,
     sink: &render::Sink,
 ) -> Result<Vec<String>, Diagnostics> {
+    render_changed_first(loaded, history, &[], sink)
+}
+
+/// `render_into`, making first the pages of the chapters whose folders hold one of `changed`
+/// (paths relative to the book): `serve` has the page just saved soonest.
+pub fn render_changed_first(
+    loaded: &Loaded,
+    history: &history::History,
+    changed: &[PathBuf],
+    sink: &render::Sink,
+) -> Result<Vec<String>, Diagnostics> {
+    let first = render::pages_in(&loaded.site, changed);
     // The data files do not depend on the pages: made on a thread of their own while the
     // pages render. Only the sitemap waits for the pages' paths.
     let (rendered, data) = std::thread::scope(|scope| {
@@ -122,8 +134,14 @@ pub fn render_into(
             files.push(data::robots(&loaded.site));
             files
         });
-        let rendered =
-            render::site_into(&loaded.site, &loaded.theme, &loaded.strings, history, sink);
+        let rendered = render::site_into(
+            &loaded.site,
+            &loaded.theme,
+            &loaded.strings,
+            history,
+            &first,
+            sink,
+        );
         (rendered, data.join())
     });
     let mut paths = rendered?;

@@ -319,7 +319,7 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     keep_freed_memory();
     let shared = Arc::new(Shared::default());
     let mut builder = rebuild::Builder::new(root);
-    builder.rebuild(&shared);
+    builder.rebuild(&shared, &[]);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let url = format!("http://{addr}/");
@@ -332,7 +332,7 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
         if let Ok(ev) = ev
             && !matches!(ev.kind, notify::EventKind::Access(_))
         {
-            let _ = tx.send(());
+            let _ = tx.send(ev.paths);
         }
     })
     .map_err(|e| format!("cannot watch files: {e}"))?;
@@ -347,8 +347,8 @@ pub fn run(root: &Path, addr: SocketAddr, open: bool) -> Result<(), String> {
     {
         let shared = shared.clone();
         std::thread::spawn(move || {
-            rebuild::coalesce(&rx, || {
-                builder.rebuild(&shared);
+            rebuild::coalesce(&rx, |changed| {
+                builder.rebuild(&shared, changed);
             })
         });
     }

@@ -314,3 +314,46 @@ fn saves_during_a_rebuild_end_in_a_build_of_the_last_one() {
         "{after} builds for {saves} saves: the saves made during a build share the next one"
     );
 }
+
+/// `serve` renders the pages of the files just saved before any other page, so the page the
+/// author is looking at comes back soonest (here on one thread, where the order is exact).
+#[test]
+fn the_pages_of_a_saved_file_are_rendered_first() {
+    let (loaded, diags) = planbook::load(&repo());
+    let loaded = loaded.unwrap_or_else(|| panic!("the plan loads:\n{diags}"));
+    let page = loaded.site.pages.last().expect("a page");
+    let saved = page.source.en.display.clone();
+    let received = std::sync::Mutex::new(Vec::new());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    pool.install(|| {
+        planbook::render_changed_first(&loaded, &Default::default(), &[saved], &|files| {
+            let mut received = received.lock().unwrap();
+            received.extend(files.into_iter().map(|f| f.path));
+            Ok(())
+        })
+    })
+    .expect("renders");
+    // The whole-book pages run beside the others; among the others, the saved page's come first.
+    let received = received.into_inner().unwrap();
+    let others: Vec<&String> = received
+        .iter()
+        .filter(|p| !p.contains("/search/") && !p.contains("/print/"))
+        .take(4)
+        .collect();
+    let id = &page.id;
+    assert_eq!(
+        others,
+        [
+            format!("zh/chapters/{id}/index.html"),
+            format!("en/chapters/{id}/index.html"),
+            format!("zh/chapters/{id}/side-by-side/index.html"),
+            format!("en/chapters/{id}/side-by-side/index.html"),
+        ]
+        .iter()
+        .collect::<Vec<_>>(),
+        "{received:#?}"
+    );
+}

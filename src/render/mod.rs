@@ -98,6 +98,8 @@ pub(crate) struct Renderer<'a> {
     contents_parts: Vec<std::ops::Range<usize>>,
     /// Each page's sectors: its own, then those with a passage on it.
     page_sectors: Vec<Vec<usize>>,
+    /// The pages to render before all others (`serve`: those whose sources just changed).
+    first: Vec<usize>,
 }
 
 /// One unit of rendering work for one language: a page, or a page and the files beside it.
@@ -152,12 +154,31 @@ impl Job {
     }
 }
 
-/// Renders every page and asset of the site into `sink`; returns the paths of the files.
+/// The pages whose chapter folder holds one of `changed` (paths relative to the book).
+pub fn pages_in(site: &Site, changed: &[std::path::PathBuf]) -> Vec<usize> {
+    let folder = |i: usize| {
+        site.pages[i]
+            .source
+            .zh
+            .display
+            .parent()
+            .map(|d| d.to_path_buf())
+    };
+    (0..site.pages.len())
+        .filter(|&i| {
+            folder(i).is_some_and(|d| changed.iter().any(|c| c.parent() == Some(d.as_path())))
+        })
+        .collect()
+}
+
+/// Renders every page and asset of the site into `sink`, the pages `first` (and their
+/// side-by-side twins) before the others; returns the paths of the files.
 pub fn site_into(
     site: &Site,
     theme: &Theme,
     strings: &Bi<Strings>,
     history: &History,
+    first: &[usize],
     sink: &Sink,
 ) -> Result<Vec<String>, Diagnostics> {
     let (asset_files, assets) = asset_files(theme);
@@ -183,6 +204,7 @@ pub fn site_into(
         frames,
         print_parts,
         contents_parts,
+        first: first.to_vec(),
         page_sectors: chapter::page_sectors(site),
     };
     r.run_all(asset_files, sink)
@@ -231,9 +253,12 @@ impl Renderer<'_> {
     /// Runs every job on the thread pool, each job's files going to `sink` from the thread that
     /// rendered them; only paths are kept.
     fn run_all(&self, assets: Vec<OutFile>, sink: &Sink) -> Result<Vec<String>, Diagnostics> {
-        let jobs: Vec<(Lang, Job)> = Lang::ALL
-            .iter()
-            .flat_map(|&l| self.jobs().into_iter().map(move |j| (l, j)))
+        // Both languages' twin pages one after the other, so that `serve` makes a changed page
+        // of either language early.
+        let jobs: Vec<(Lang, Job)> = self
+            .jobs()
+            .into_iter()
+            .flat_map(|j| Lang::ALL.map(|l| (l, j.clone())))
             .collect();
         let give = |f: Vec<OutFile>| {
             let paths = f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
@@ -245,10 +270,10 @@ impl Renderer<'_> {
         let (whole, mut rest): (Vec<_>, Vec<_>) = jobs
             .into_iter()
             .partition(|(_, job)| matches!(job, Job::Print { .. } | Job::Search));
-        // The longest jobs go first and each thread takes the next job when it is free, so no
-        // thread is left alone with a print part at the end (a serial tail of up to a second
-        // at 10,000 pages when they came last).
-        rest.sort_by_key(|(_, job)| job.size_rank());
+        // The pages asked for first, then the longest jobs, each thread taking the next job when
+        // it is free, so no thread is left alone with a print part at the end (a serial tail of
+        // up to a second at 10,000 pages when they came last).
+        rest.sort_by_key(|(_, job)| (!self.is_first(job), job.size_rank()));
         let (whole, rest) = rayon::join(
             || {
                 whole
@@ -283,6 +308,14 @@ impl Renderer<'_> {
             return Err(diags);
         }
         Ok(written)
+    }
+
+    /// Whether `job` makes a page of `first` or its side-by-side twin.
+    fn is_first(&self, job: &Job) -> bool {
+        match job {
+            Job::Chapter(i) | Job::Parallel(i) => self.first.contains(i),
+            _ => false,
+        }
     }
 
     /// Every job of one language.

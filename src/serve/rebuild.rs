@@ -48,13 +48,15 @@ impl Builder {
         }
     }
 
-    /// Rebuilds and publishes the result; returns how long the build took.
-    pub fn rebuild(&mut self, shared: &Shared) -> Duration {
+    /// Rebuilds and publishes the result, the pages of the files `changed` (as the watcher
+    /// names them) first; returns how long the build took.
+    pub fn rebuild(&mut self, shared: &Shared, changed: &[PathBuf]) -> Duration {
         let started = Instant::now();
         if self.history.refresh(&self.root) {
             eprintln!("git history re-read (the commit checked out changed)");
         }
-        let build = || build(&self.root, self.history.get(), shared);
+        let changed = in_book(&self.root, changed);
+        let build = || build(&self.root, self.history.get(), &changed, shared);
         let result = match &self.pool {
             Some(pool) => pool.install(build),
             None => build(),
@@ -65,11 +67,32 @@ impl Builder {
     }
 }
 
-/// Loads the book and renders it into `State::next`; the errors if it does not load or render.
-fn build(root: &Path, history: &crate::history::History, shared: &Shared) -> Result<(), String> {
+/// `changed` as paths relative to the book at `root` (the watcher names them under the
+/// folders it watches, which are under `root` as given); paths outside the book are left out.
+fn in_book(root: &Path, changed: &[PathBuf]) -> Vec<PathBuf> {
+    let canonical = std::fs::canonicalize(root).ok();
+    changed
+        .iter()
+        .filter_map(|p| {
+            p.strip_prefix(root)
+                .ok()
+                .or_else(|| p.strip_prefix(canonical.as_deref()?).ok())
+                .map(Path::to_path_buf)
+        })
+        .collect()
+}
+
+/// Loads the book and renders it into `State::next`, the pages of `changed` first; the errors
+/// if it does not load or render.
+fn build(
+    root: &Path,
+    history: &crate::history::History,
+    changed: &[PathBuf],
+    shared: &Shared,
+) -> Result<(), String> {
     let (loaded, diags) = crate::load(root);
     match loaded {
-        Some(loaded) => render(&loaded, history, shared),
+        Some(loaded) => render(&loaded, history, changed, shared),
         None => Err(diags.to_string()),
     }
 }
@@ -78,10 +101,11 @@ fn build(root: &Path, history: &crate::history::History, shared: &Shared) -> Res
 fn render(
     loaded: &crate::Loaded,
     history: &crate::history::History,
+    changed: &[PathBuf],
     shared: &Shared,
 ) -> Result<(), String> {
     lock(shared).next = Some(Next::default());
-    crate::render_into(loaded, history, &|files| {
+    crate::render_changed_first(loaded, history, changed, &|files| {
         receive(shared, files);
         Ok(())
     })
@@ -152,11 +176,16 @@ pub const SETTLE: Duration = Duration::from_millis(2);
 /// Runs `build` once per burst of events from `events`: the first event starts a build after
 /// `SETTLE`, and every event that arrives while it runs is answered by one more build, which
 /// reads the sources as they are when it starts. Returns when the sender is gone.
-pub fn coalesce(events: &std::sync::mpsc::Receiver<()>, mut build: impl FnMut()) {
-    while events.recv().is_ok() {
+pub fn coalesce(
+    events: &std::sync::mpsc::Receiver<Vec<PathBuf>>,
+    mut build: impl FnMut(&[PathBuf]),
+) {
+    while let Ok(mut changed) = events.recv() {
         std::thread::sleep(SETTLE);
-        while events.try_recv().is_ok() {}
-        build();
+        while let Ok(more) = events.try_recv() {
+            changed.extend(more);
+        }
+        build(&changed);
     }
 }
 
@@ -180,22 +209,43 @@ mod tests {
         let built = Arc::new(Mutex::new(Vec::new()));
         let (c, b) = (content.clone(), built.clone());
         let watcher = std::thread::spawn(move || {
-            coalesce(&rx, || {
-                b.lock().unwrap().push(c.load(Ordering::SeqCst));
+            coalesce(&rx, |changed| {
+                b.lock()
+                    .unwrap()
+                    .push((c.load(Ordering::SeqCst), changed.len()));
                 std::thread::sleep(Duration::from_millis(200));
             })
         });
+        let file = |n: usize| vec![PathBuf::from(format!("content/chapters/c{n}/en.md"))];
         content.store(1, Ordering::SeqCst);
-        tx.send(()).unwrap();
+        tx.send(file(1)).unwrap();
         std::thread::sleep(Duration::from_millis(50));
         for n in 2..=6 {
             content.store(n, Ordering::SeqCst);
-            tx.send(()).unwrap();
+            tx.send(file(n)).unwrap();
         }
         std::thread::sleep(Duration::from_millis(600));
         drop(tx);
         watcher.join().unwrap();
-        assert_eq!(*built.lock().unwrap(), [1, 6]);
+        // The second build knows every file saved while the first ran.
+        assert_eq!(*built.lock().unwrap(), [(1, 1), (6, 5)]);
+    }
+
+    #[test]
+    fn changed_files_are_named_relative_to_the_book() {
+        let book = tempfile::tempdir().unwrap();
+        let root = book.path();
+        let inside = root.join("content/chapters/a/en.md");
+        let outside = PathBuf::from("/elsewhere/en.md");
+        assert_eq!(
+            in_book(root, &[inside, outside]),
+            [PathBuf::from("content/chapters/a/en.md")]
+        );
+        let canonical = std::fs::canonicalize(root).unwrap();
+        assert_eq!(
+            in_book(&root.join("."), &[canonical.join("i18n/en.yaml")]),
+            [PathBuf::from("i18n/en.yaml")]
+        );
     }
 
     #[test]
