@@ -253,12 +253,16 @@ impl Renderer<'_> {
     /// Runs every job on the thread pool, each job's files going to `sink` from the thread that
     /// rendered them; only paths are kept.
     fn run_all(&self, assets: Vec<OutFile>, sink: &Sink) -> Result<Vec<String>, Diagnostics> {
-        // Both languages' twin pages one after the other, so that `serve` makes a changed page
-        // of either language early.
-        let jobs: Vec<(Lang, Job)> = self
-            .jobs()
-            .into_iter()
-            .flat_map(|j| Lang::ALL.map(|l| (l, j.clone())))
+        // One language's jobs, then the other's: the threads split the list in ranges, so each
+        // works on one language's pages (sharing its template values with no other thread).
+        // In each, the pages asked for first, then the longest jobs, so that no thread is left
+        // alone with a print part at the end (a serial tail of up to a second at 10,000 pages
+        // when they came last).
+        let mut jobs = self.jobs();
+        jobs.sort_by_key(|job| (!self.is_first(job), job.size_rank()));
+        let jobs: Vec<(Lang, Job)> = Lang::ALL
+            .iter()
+            .flat_map(|&l| jobs.iter().map(move |j| (l, j.clone())))
             .collect();
         let give = |f: Vec<OutFile>| {
             let paths = f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
@@ -267,13 +271,9 @@ impl Renderer<'_> {
         // The whole-book pages (print editions, search index) are by far the largest: one thread
         // renders them one after another while the others render the rest, so at most one of
         // them is in memory at a time.
-        let (whole, mut rest): (Vec<_>, Vec<_>) = jobs
+        let (whole, rest): (Vec<_>, Vec<_>) = jobs
             .into_iter()
             .partition(|(_, job)| matches!(job, Job::Print { .. } | Job::Search));
-        // The pages asked for first, then the longest jobs, each thread taking the next job when
-        // it is free, so no thread is left alone with a print part at the end (a serial tail of
-        // up to a second at 10,000 pages when they came last).
-        rest.sort_by_key(|(_, job)| (!self.is_first(job), job.size_rank()));
         let (whole, rest) = rayon::join(
             || {
                 whole
@@ -282,17 +282,10 @@ impl Renderer<'_> {
                     .collect::<Vec<_>>()
             },
             || {
-                let mut done: Vec<_> = rest
-                    .iter()
-                    .enumerate()
-                    .par_bridge()
-                    .map(|(k, (lang, job))| (k, self.run(*lang, job).and_then(give)))
-                    .collect();
-                done.sort_unstable_by_key(|(k, _)| *k);
                 [Ok(assets), self.cover_and_404()]
-                    .into_iter()
+                    .into_par_iter()
+                    .chain(rest.par_iter().map(|(lang, job)| self.run(*lang, job)))
                     .map(|f| f.and_then(give))
-                    .chain(done.into_iter().map(|(_, res)| res))
                     .collect::<Vec<_>>()
             },
         );
