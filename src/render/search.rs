@@ -12,7 +12,9 @@ use crate::model::Lang;
 use crate::resolve::Enterprise;
 use index::Item;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// `search.html`'s own values.
 #[derive(Serialize)]
@@ -45,11 +47,11 @@ impl Renderer<'_> {
         Ok(files)
     }
 
-    /// The index files. Both languages' items decide the layout, so that each file has its twin.
+    /// The index files. Both languages' items decide the layout, so that each file has its
+    /// twin; the other language's are dropped before the index is made.
     fn search_index(&self, lang: Lang) -> Vec<OutFile> {
         let items = self.search_items(lang);
-        let other = self.search_items(lang.other());
-        let layout = index::layout(&[&items, &other]);
+        let layout = index::layout(&[&items, &self.search_items(lang.other())]);
         index::files(lang.code(), &items, &layout)
             .into_iter()
             .map(|f| OutFile {
@@ -61,7 +63,7 @@ impl Renderer<'_> {
 
     /// Items in rank order: records (enterprises, sectors, terms, targets), then the passages
     /// in reading order, then the 专栏 items.
-    fn search_items(&self, lang: Lang) -> Vec<Item> {
+    fn search_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let mut items = self.enterprise_items(lang);
         items.extend(self.sector_items(lang));
         items.extend(self.term_items(lang));
@@ -81,21 +83,21 @@ impl Renderer<'_> {
     }
 
     /// A record known by `names` (this language's first), its other names as its text.
-    fn record(&self, lang: Lang, kind: &'static str, names: Vec<String>, url: String) -> Item {
+    fn record(&self, lang: Lang, kind: &'static str, names: Vec<String>, url: String) -> Item<'_> {
         let title = names.first().cloned().unwrap_or_default();
         Item {
             kind,
             label: self.tr(lang, &format!("search_kind_{kind}")),
-            text: names[1.min(names.len())..].join(" · "),
-            title,
-            url,
+            text: names[1.min(names.len())..].join(" · ").into(),
+            title: title.into(),
+            url: url.into(),
             names,
             ..Item::default()
         }
     }
 
     /// Every enterprise under every name and alias, in both languages.
-    fn enterprise_items(&self, lang: Lang) -> Vec<Item> {
+    fn enterprise_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let other = lang.other();
         self.site
             .enterprises
@@ -106,27 +108,27 @@ impl Renderer<'_> {
                 names.extend(e.aliases.get(other).iter().cloned());
                 let mut item =
                     self.record(lang, enterprise_kind(e), names, enterprise_url(lang, &e.id));
-                item.sectors = self.sector_id_list(&e.sectors);
+                item.sectors = self.sector_id_list(&e.sectors).into();
                 item
             })
             .collect()
     }
 
-    fn sector_items(&self, lang: Lang) -> Vec<Item> {
+    fn sector_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let other = lang.other();
         (0..self.site.sectors.len())
             .map(|i| {
                 let x = &self.site.sectors[i];
                 let names = vec![x.name.get(lang).clone(), x.name.get(other).clone()];
                 let mut item = self.record(lang, "sector", names, sector_url(lang, &x.id));
-                item.sectors = self.sector_id_list(&[i]);
+                item.sectors = self.sector_id_list(&[i]).into();
                 item
             })
             .collect()
     }
 
     /// Glossary terms in both languages, the note in this one.
-    fn term_items(&self, lang: Lang) -> Vec<Item> {
+    fn term_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let url = format!("{}/glossary/index.html", lang.code());
         self.site
             .glossary
@@ -137,9 +139,9 @@ impl Renderer<'_> {
                     Lang::En => vec![g.en.clone(), g.zh.clone()],
                 };
                 let mut item = self.record(lang, "term", names, url.clone());
-                item.anchor = g.id.clone();
+                item.anchor = g.id.as_str().into();
                 if let Some(note) = &g.note {
-                    item.text = format!("{} · {}", item.text, note.get(lang));
+                    item.text = format!("{} · {}", item.text, note.get(lang)).into();
                 }
                 item
             })
@@ -147,7 +149,7 @@ impl Renderer<'_> {
     }
 
     /// Targets by their label in both languages, with the figure.
-    fn target_items(&self, lang: Lang) -> Vec<Item> {
+    fn target_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let url = format!("{}/targets/index.html", lang.code());
         (0..self.site.targets.len())
             .map(|i| {
@@ -156,36 +158,45 @@ impl Renderer<'_> {
                 let label = &x.record.label;
                 let names = vec![label.get(lang).clone(), label.get(lang.other()).clone()];
                 let mut item = self.record(lang, "target", names, url.clone());
-                item.anchor = x.record.id.clone();
-                item.text = view.display;
-                item.sectors = self.sector_id_list(&x.sector.into_iter().collect::<Vec<_>>());
+                item.anchor = x.record.id.as_str().into();
+                item.text = view.display.into();
+                item.sectors = self
+                    .sector_id_list(&x.sector.into_iter().collect::<Vec<_>>())
+                    .into();
                 item
             })
             .collect()
     }
 
     /// Every non-empty passage of the text, in reading order.
-    fn text_items(&self, lang: Lang) -> Vec<Item> {
+    fn text_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let s = self.site;
         let about = self.passage_sectors();
         let mut items = Vec::new();
         for &i in &self.order {
             let p = &s.pages[i];
+            let url: Arc<str> = chapter_url(lang, &p.id).into();
+            let own: Vec<usize> = p.sector.into_iter().collect();
+            let page_sectors: Arc<[String]> = self.sector_id_list(&own).into();
             for u in &p.body.get(lang).units {
                 if u.text.trim().is_empty() {
                     continue;
                 }
-                let mut secs: Vec<usize> = p.sector.into_iter().collect();
-                if let Some(more) = about.get(&(i, u.anchor.as_str())) {
-                    secs.extend(more);
-                }
+                let sectors = match about.get(&(i, u.anchor.as_str())) {
+                    Some(more) => {
+                        let mut secs = own.clone();
+                        secs.extend(more);
+                        self.sector_id_list(&secs).into()
+                    }
+                    None => page_sectors.clone(),
+                };
                 items.push(Item {
                     kind: "passage",
-                    title: p.title.get(lang).clone(),
-                    url: chapter_url(lang, &p.id),
-                    anchor: u.anchor.clone(),
-                    text: u.text.clone(),
-                    sectors: self.sector_id_list(&secs),
+                    title: Cow::Borrowed(p.title.get(lang)),
+                    url: url.clone(),
+                    anchor: Cow::Borrowed(&u.anchor),
+                    text: Cow::Borrowed(&u.text),
+                    sectors,
                     ..Item::default()
                 });
             }
@@ -214,7 +225,7 @@ impl Renderer<'_> {
     }
 
     /// Every 专栏 project as "category: name", found by its name in either language.
-    fn project_items(&self, lang: Lang) -> Vec<Item> {
+    fn project_items(&self, lang: Lang) -> Vec<Item<'_>> {
         let s = self.site;
         let t = self.strings.get(lang);
         let colon = if lang == Lang::En { ": " } else { "：" };
@@ -226,12 +237,12 @@ impl Renderer<'_> {
                     items.push(Item {
                         kind: "project",
                         label: self.tr(lang, "search_kind_project"),
-                        title: box_heading(t, b.number, b.title.get(lang)),
-                        url: sidebar_url(lang, b.number),
-                        anchor: pr.id.clone(),
+                        title: box_heading(t, b.number, b.title.get(lang)).into(),
+                        url: sidebar_url(lang, b.number).into(),
+                        anchor: pr.id.as_str().into(),
                         names: vec![pr.name.get(lang).clone(), pr.name.get(lang.other()).clone()],
-                        text: format!("{}{colon}{}", c.name.get(lang), pr.name.get(lang)),
-                        sectors: self.sector_id_list(&pr.sectors),
+                        text: format!("{}{colon}{}", c.name.get(lang), pr.name.get(lang)).into(),
+                        sectors: self.sector_id_list(&pr.sectors).into(),
                     });
                 }
             }

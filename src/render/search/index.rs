@@ -23,7 +23,9 @@
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Text bytes after which a chunk is cut: a query's first results load a few chunks.
 const CHUNK_BYTES: usize = 4 * 1024;
@@ -31,25 +33,27 @@ const CHUNK_BYTES: usize = 4 * 1024;
 const CHARS_PER_BUCKET: usize = 4096;
 const MAX_BUCKETS: usize = 4096;
 
-/// One searchable thing.
+/// One searchable thing. A passage borrows its text, title and anchor from the site, and
+/// shares its page's address and sector list with the page's other passages: a large book's
+/// index is made from hundreds of thousands of them.
 #[derive(Debug, Clone, Default)]
-pub struct Item {
+pub struct Item<'a> {
     /// What it is: `enterprise`, `sector`, `term`, `target`, `passage`, `project`.
     pub kind: &'static str,
     /// The kind as the reader's language says it (empty for passages).
     pub label: String,
     /// The page title (passages) or the record's name in this language.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// Its page, relative to the site root, without the fragment.
-    pub url: String,
+    pub url: Arc<str>,
     /// The fragment on that page, or empty.
-    pub anchor: String,
+    pub anchor: Cow<'a, str>,
     /// Every name it goes by, in both languages (empty for passages).
     pub names: Vec<String>,
     /// The text shown under the title and searched with the names.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Sector ids (with their ancestors) for the sector filter.
-    pub sectors: Vec<String>,
+    pub sectors: Arc<[String]>,
 }
 
 /// An output file of the index: path under `{lang}/search/` and its bytes.
@@ -166,7 +170,7 @@ pub struct Layout {
 
 /// The layout for the languages' item lists (in the same order in each): a chunk is cut when
 /// its largest language reaches `CHUNK_BYTES`; buckets follow the largest language's text.
-pub fn layout(langs: &[&[Item]]) -> Layout {
+pub fn layout(langs: &[&[Item<'_>]]) -> Layout {
     let len = langs.iter().map(|l| l.len()).max().unwrap_or(0);
     let size = |i: usize| {
         langs
@@ -198,7 +202,7 @@ pub fn layout(langs: &[&[Item]]) -> Layout {
     }
 }
 
-impl Item {
+impl Item<'_> {
     /// Its bytes in a chunk, roughly.
     fn size(&self) -> usize {
         self.title.len()
@@ -209,7 +213,7 @@ impl Item {
 }
 
 /// Every file of one language's index, from its items in rank order.
-pub fn files(lang: &str, items: &[Item], layout: &Layout) -> Vec<IndexFile> {
+pub fn files(lang: &str, items: &[Item<'_>], layout: &Layout) -> Vec<IndexFile> {
     // The postings and the chunks, then each file's script, on every core: the index is made
     // while the other pages render, and at its end it was the one job left running.
     let (postings, chunks) = rayon::join(|| postings(items), || chunks(items, &layout.starts));
@@ -264,7 +268,7 @@ fn script<T: Serialize>(path: &str, kind: &str, n: usize, value: &T) -> IndexFil
 /// Gram -> the numbers of the items holding it, ascending.
 /// Collected in hash maps and sorted once at the end: a sorted map per insert cost a tenth of a
 /// 10,000-page build in string comparisons.
-fn postings(items: &[Item]) -> BTreeMap<String, Vec<u32>> {
+fn postings(items: &[Item<'_>]) -> BTreeMap<String, Vec<u32>> {
     let mut map: AHashMap<String, Vec<u32>> = AHashMap::new();
     let mut add = |gram: &str, i: u32| match map.get_mut(gram) {
         Some(ids) => ids.push(i),
@@ -380,13 +384,13 @@ struct ChunkItem<'a> {
 }
 
 /// Items cut into chunks where `starts` says, each with its own page table.
-fn chunks<'a>(items: &'a [Item], starts: &[usize]) -> Vec<Chunk<'a>> {
+fn chunks<'a>(items: &'a [Item<'_>], starts: &[usize]) -> Vec<Chunk<'a>> {
     let mut out = Vec::with_capacity(starts.len());
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(items.len());
         let mut chunk = Chunk::default();
         for item in items.get(start..end.max(start)).unwrap_or_default() {
-            let page = (item.title.as_str(), item.url.as_str());
+            let page = (item.title.as_ref(), item.url.as_ref());
             let p = match chunk.pages.iter().position(|x| *x == page) {
                 Some(p) => p,
                 None => {
@@ -397,10 +401,10 @@ fn chunks<'a>(items: &'a [Item], starts: &[usize]) -> Vec<Chunk<'a>> {
             chunk.items.push(ChunkItem {
                 k: item.kind,
                 p,
-                a: &item.anchor,
+                a: item.anchor.as_ref(),
                 l: &item.label,
                 n: &item.names,
-                t: &item.text,
+                t: item.text.as_ref(),
             });
         }
         out.push(chunk);
@@ -412,13 +416,13 @@ fn chunks<'a>(items: &'a [Item], starts: &[usize]) -> Vec<Chunk<'a>> {
 mod tests {
     use super::*;
 
-    fn passage(text: &str, sectors: &[&str]) -> Item {
+    fn passage(text: &str, sectors: &[&str]) -> Item<'static> {
         Item {
             kind: "passage",
             title: "Page".into(),
             url: "en/chapters/a/index.html".into(),
             anchor: "a-1".into(),
-            text: text.into(),
+            text: Cow::Owned(text.to_string()),
             sectors: sectors.iter().map(|s| s.to_string()).collect(),
             ..Item::default()
         }
