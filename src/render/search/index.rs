@@ -255,13 +255,27 @@ struct Manifest<'a> {
 
 /// `planbookSearch("kind", number, {...});` in a file at `path`. `<` is written `\u003c` (it
 /// only occurs inside strings), so no content ever reads as markup, even out of context.
+/// The JSON is written once, straight after the call's start (it was copied twice more).
 fn script<T: Serialize>(path: &str, kind: &str, n: usize, value: &T) -> IndexFile {
-    let json = serde_json::to_string(value)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c");
+    let mut bytes = format!("planbookSearch(\"{kind}\",{n},").into_bytes();
+    let start = bytes.len();
+    if serde_json::to_writer(&mut bytes, value).is_err() {
+        bytes.truncate(start);
+        bytes.extend_from_slice(b"null");
+    }
+    if bytes[start..].contains(&b'<') {
+        let json = bytes.split_off(start);
+        for b in json {
+            match b {
+                b'<' => bytes.extend_from_slice(b"\\u003c"),
+                _ => bytes.push(b),
+            }
+        }
+    }
+    bytes.extend_from_slice(b");\n");
     IndexFile {
         path: path.into(),
-        bytes: format!("planbookSearch(\"{kind}\",{n},{json});\n").into_bytes(),
+        bytes,
     }
 }
 
