@@ -74,6 +74,9 @@ pub const TOC_FULL: usize = 100;
 pub const TOC_RADIUS: usize = 10;
 pub use contents::CONTENTS_PART_PAGES;
 
+/// What a job hands its files to: the sink, keeping their paths.
+type Give<'g> = dyn Fn(Vec<OutFile>) -> Result<Vec<String>, Diagnostic> + Sync + 'g;
+
 /// What receives the rendered files, job by job, from the rendering threads: `build` writes them
 /// straight to the staging folder, so the whole site is never held in memory.
 pub type Sink<'s> = dyn Fn(Vec<OutFile>) -> Result<(), Diagnostic> + Sync + 's;
@@ -278,14 +281,17 @@ impl Renderer<'_> {
             || {
                 whole
                     .iter()
-                    .map(|(lang, job)| self.run(*lang, job).and_then(give))
+                    .map(|(lang, job)| self.run(*lang, job, &give))
                     .collect::<Vec<_>>()
             },
             || {
                 [Ok(assets), self.cover_and_404()]
                     .into_par_iter()
-                    .chain(rest.par_iter().map(|(lang, job)| self.run(*lang, job)))
                     .map(|f| f.and_then(give))
+                    .chain(
+                        rest.par_iter()
+                            .map(|(lang, job)| self.run(*lang, job, &give)),
+                    )
                     .collect::<Vec<_>>()
             },
         );
@@ -344,14 +350,15 @@ impl Renderer<'_> {
         v
     }
 
-    /// One job: the module that makes this kind of page makes it.
-    fn run(&self, lang: Lang, job: &Job) -> Result<Vec<OutFile>, Diagnostic> {
-        let one = |f: Result<OutFile, Diagnostic>| f.map(|f| vec![f]);
+    /// One job: the module that makes this kind of page makes it, and hands its files to
+    /// `give` (the search index a batch at a time); the paths given.
+    fn run(&self, lang: Lang, job: &Job, give: &Give) -> Result<Vec<String>, Diagnostic> {
+        let one = |f: Result<OutFile, Diagnostic>| give(vec![f?]);
         match job {
             Job::Home => one(self.home(lang)),
             Job::Chapter(i) => one(self.chapter(lang, *i)),
             Job::Parallel(i) => one(self.parallel(lang, *i)),
-            Job::Sidebar(i) => Ok(vec![
+            Job::Sidebar(i) => give(vec![
                 self.sidebar(lang, *i)?,
                 self.sidebar_parallel(lang, *i)?,
             ]),
@@ -364,8 +371,8 @@ impl Renderer<'_> {
             Job::Targets => one(self.targets_index(lang)),
             Job::Glossary => one(self.glossary(lang)),
             Job::Data => one(self.data_page(lang)),
-            Job::Search => self.search(lang),
-            Job::WhatsNew => self.whats_new(lang),
+            Job::Search => self.search_into(lang, give),
+            Job::WhatsNew => give(self.whats_new(lang)?),
             Job::ContentsPart(k) => one(self.contents_part(lang, *k)),
             Job::Print { bilingual } => one(self.print(lang, *bilingual)),
             Job::PrintPart { bilingual, part } => one(self.print_part(lang, *bilingual, *part)),

@@ -30,8 +30,13 @@ fn enterprise_kind(_e: &Enterprise) -> &'static str {
 }
 
 impl Renderer<'_> {
-    /// `{lang}/search/index.html` and the files of `{lang}/search/`'s index.
-    pub(super) fn search(&self, lang: Lang) -> Result<Vec<OutFile>, Diagnostic> {
+    /// `{lang}/search/index.html` and the files of `{lang}/search/`'s index, handed to `give`
+    /// a batch at a time; the paths given.
+    pub(super) fn search_into(
+        &self,
+        lang: Lang,
+        give: &super::Give,
+    ) -> Result<Vec<String>, Diagnostic> {
         let view = SearchView {
             sector_options: self.sector_options(lang),
         };
@@ -42,23 +47,23 @@ impl Renderer<'_> {
             title: self.tr(lang, "search"),
             current: None,
         };
-        let mut files = vec![self.page(lang, spec, &view)?];
-        files.extend(self.search_index(lang));
-        Ok(files)
-    }
-
-    /// The index files. Both languages' items decide the layout, so that each file has its
-    /// twin; the other language's are dropped before the index is made.
-    fn search_index(&self, lang: Lang) -> Vec<OutFile> {
+        let mut paths = give(vec![self.page(lang, spec, &view)?])?;
+        // Both languages' items decide the layout, so that each file has its twin; the other
+        // language's are dropped before the index is made.
         let items = self.search_items(lang);
         let layout = index::layout(&[&items, &self.search_items(lang.other())]);
-        index::files(lang.code(), &items, &layout)
-            .into_iter()
-            .map(|f| OutFile {
-                path: format!("{}/search/{}", lang.code(), f.path),
-                bytes: f.bytes,
-            })
-            .collect()
+        index::files_into(lang.code(), &items, &layout, &mut |batch| {
+            let files = batch
+                .into_iter()
+                .map(|f| OutFile {
+                    path: format!("{}/search/{}", lang.code(), f.path),
+                    bytes: f.bytes,
+                })
+                .collect();
+            paths.extend(give(files)?);
+            Ok(())
+        })?;
+        Ok(paths)
     }
 
     /// Items in rank order: records (enterprises, sectors, terms, targets), then the passages

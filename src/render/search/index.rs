@@ -212,12 +212,22 @@ impl Item<'_> {
     }
 }
 
-/// Every file of one language's index, from its items in rank order.
-pub fn files(lang: &str, items: &[Item<'_>], layout: &Layout) -> Vec<IndexFile> {
+/// Index files made at a time and handed over together: the files of a large book's index
+/// are not all held at once (at 10,000 pages per language they were 40 MB).
+const FILES_PER_BATCH: usize = 256;
+
+/// Every file of one language's index, from its items in rank order, handed to `emit` a batch
+/// at a time; the first error `emit` returns stops it.
+pub fn files_into<E>(
+    lang: &str,
+    items: &[Item<'_>],
+    layout: &Layout,
+    emit: &mut dyn FnMut(Vec<IndexFile>) -> Result<(), E>,
+) -> Result<(), E> {
     // The postings and the chunks, then each file's script, on every core: the index is made
     // while the other pages render, and at its end it was the one job left running.
     let (postings, chunks) = rayon::join(|| postings(items), || chunks(items, &layout.starts));
-    let mut out = vec![script(
+    emit(vec![script(
         "manifest.js",
         "m",
         0,
@@ -227,20 +237,42 @@ pub fn files(lang: &str, items: &[Item<'_>], layout: &Layout) -> Vec<IndexFile> 
             starts: &layout.starts,
             items: items.len(),
         },
-    )];
-    let shards = shards(&postings, layout.buckets);
-    out.par_extend(
-        shards
-            .par_iter()
-            .enumerate()
-            .map(|(b, shard)| script(&format!("g/{b}.js"), "g", b, shard)),
-    );
-    out.par_extend(
-        chunks
-            .par_iter()
-            .enumerate()
-            .map(|(n, chunk)| script(&format!("c/{n}.js"), "c", n, chunk)),
-    );
+    )])?;
+    for (k, batch) in shards(&postings, layout.buckets)
+        .chunks(FILES_PER_BATCH)
+        .enumerate()
+    {
+        let first = k * FILES_PER_BATCH;
+        emit(
+            batch
+                .par_iter()
+                .enumerate()
+                .map(|(b, shard)| script(&format!("g/{}.js", first + b), "g", first + b, shard))
+                .collect(),
+        )?;
+    }
+    drop(postings);
+    for (k, batch) in chunks.chunks(FILES_PER_BATCH).enumerate() {
+        let first = k * FILES_PER_BATCH;
+        emit(
+            batch
+                .par_iter()
+                .enumerate()
+                .map(|(n, chunk)| script(&format!("c/{}.js", first + n), "c", first + n, chunk))
+                .collect(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Every file of one language's index, all at once.
+#[cfg(test)]
+pub fn files(lang: &str, items: &[Item<'_>], layout: &Layout) -> Vec<IndexFile> {
+    let mut out = Vec::new();
+    let _ = files_into::<()>(lang, items, layout, &mut |batch| {
+        out.extend(batch);
+        Ok(())
+    });
     out
 }
 
