@@ -236,7 +236,14 @@ impl Driver {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
         let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // Listening means a connection from another port: a connection to a free port in the
+        // ephemeral range can be made from that same port to itself (a TCP self-connect), which
+        // then holds the port so chromedriver cannot take it (a CI run failed so).
+        let listening = || {
+            TcpStream::connect(("127.0.0.1", port))
+                .is_ok_and(|s| s.local_addr().is_ok_and(|a| a.port() != port))
+        };
+        while !listening() {
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("chromedriver exited at start: {status}");
             }
@@ -310,11 +317,24 @@ where
     };
     // chromedriver listens on plain HTTP on loopback: no TLS stack (and no OpenSSL) needed.
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .unwrap_or_else(|e| panic!("cannot open a Chromium session through chromedriver: {e}"));
+    // A chromedriver that has just started may drop the first connection under load: three
+    // tries, half a second apart, before the test fails.
+    let mut tries = 0;
+    let client = loop {
+        let connected = ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await;
+        match connected {
+            Ok(client) => break client,
+            Err(e) if tries < 2 => {
+                eprintln!("chromedriver did not answer ({e}); trying again");
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("cannot open a Chromium session through chromedriver: {e}"),
+        }
+    };
     let session = client
         .session_id()
         .await
