@@ -238,27 +238,26 @@ pub fn files_into<E>(
             items: items.len(),
         },
     )])?;
-    for (k, batch) in shards(&postings, layout.buckets)
-        .chunks(FILES_PER_BATCH)
-        .enumerate()
-    {
-        let first = k * FILES_PER_BATCH;
-        emit(
-            batch
-                .par_iter()
-                .enumerate()
-                .map(|(b, shard)| script(&format!("g/{}.js", first + b), "g", first + b, shard))
-                .collect(),
-        )?;
-    }
+    emit_scripts("g", &shards(&postings, layout.buckets), emit)?;
     drop(postings);
-    for (k, batch) in chunks.chunks(FILES_PER_BATCH).enumerate() {
+    emit_scripts("c", &chunks, emit)?;
+    Ok(())
+}
+
+/// `values` as the scripts `{kind}/N.js` (N from 0), made on every core and handed to `emit`
+/// `FILES_PER_BATCH` at a time.
+fn emit_scripts<T: Serialize + Sync, E>(
+    kind: &str,
+    values: &[T],
+    emit: &mut dyn FnMut(Vec<IndexFile>) -> Result<(), E>,
+) -> Result<(), E> {
+    for (k, batch) in values.chunks(FILES_PER_BATCH).enumerate() {
         let first = k * FILES_PER_BATCH;
         emit(
             batch
                 .par_iter()
                 .enumerate()
-                .map(|(n, chunk)| script(&format!("c/{}.js", first + n), "c", first + n, chunk))
+                .map(|(i, v)| script(&format!("{kind}/{}.js", first + i), kind, first + i, v))
                 .collect(),
         )?;
     }
