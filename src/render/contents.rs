@@ -52,8 +52,10 @@ impl Renderer<'_> {
     /// Where the contents entry of the page at position `at` of the reading order is listed:
     /// the home page's list, or the part of the contents holding it.
     pub(super) fn listed_at(&self, lang: Lang, at: usize) -> String {
-        match self.contents_parts.iter().position(|r| r.contains(&at)) {
-            Some(k) if self.contents_parts.len() > 1 => contents_url(lang, k + 1),
+        // The parts are consecutive runs: the one holding `at` is the first that ends after it.
+        let k = self.contents_parts.partition_point(|r| r.end <= at);
+        match self.contents_parts.len() {
+            2.. => contents_url(lang, k.min(self.contents_parts.len() - 1) + 1),
             _ => format!("{}/index.html#chapters-h", lang.code()),
         }
     }
