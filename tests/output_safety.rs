@@ -306,10 +306,19 @@ fn a_reader_never_finds_the_output_missing_during_rebuilds() {
             }
             (checks, misses)
         });
+        // The reader stops however the builds end: a failed or panicking build would otherwise
+        // leave it spinning and the test hanging instead of failing.
+        struct StopReader<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for StopReader<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let stop = StopReader(&done);
         for _ in 0..5 {
             planbook::build(&book, &out).unwrap();
         }
-        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(stop);
         reader.join().unwrap()
     });
     assert!(checks > 100, "the reader ran: {checks}");
